@@ -1,0 +1,47 @@
+/* Answer templates: a small logic-less language rendered against JSON data.
+ *   {{name}}            a field of the current scope (then of enclosing scopes)
+ *   {{name|won}}        12300 -> "12,300원" (en: "KRW 12,300")
+ *   {{name|date}}       UTC "YYYY-MM-DD HH:MM:SS" -> Asia/Seoul date
+ *   {{name|datetime}}   ... date and time, Asia/Seoul
+ *   {{name|mask}}       card/bank numbers: all but the last 4 digits masked
+ *   {{name|label}}      looks the value up in the "labels" of the language
+ *                       (integers and booleans are looked up as "0", "true")
+ *   {{name|num}}        12300 -> "12,300" (no currency)
+ *   {{name|month}}      "2026-10" -> "2026년 10월" (en: "Oct 2026")
+ *   {{name|count}}      the number of rows of a list
+ *   {{@index}}          1-based number of the current row inside a list section
+ *   {{@count}}          rows in the list being repeated
+ *   {{.}}               the current row itself (lists of plain values)
+ *   {{! comment }}      renders nothing
+ *   {{#list}}..{{/list}} repeats for each row of an array (or once when truthy)
+ *   {{^list}}..{{/list}} renders when the array is empty / value falsy
+ * A reference to a field that is absent is an error (BOT_ERR_TEMPLATE), never
+ * an empty gap; so is printing a null value (guard it with a section).
+ * Sections on a missing field are errors too. A value that is null, false, 0,
+ * "" or [] is falsy. Dates are shown in Asia/Seoul: ko "2026년 11월 20일",
+ * en "Nov 20, 2026" (datetime adds " 14:05"). Malformed tags are
+ * BOT_ERR_PARSE; output is capped at 256 KiB (BOT_ERR_LIMIT). */
+#ifndef BOT_TEMPLATE_H
+#define BOT_TEMPLATE_H
+
+#include <stddef.h>
+#include <jansson.h>
+#include "err.h"
+
+typedef struct template_ctx {
+	const char *lang;     /* "ko" | "en": number and date formats */
+	const json_t *labels; /* object value -> display text for |label; may be NULL */
+	size_t max_rows;      /* list sections stop after this many rows (0 = no cap) */
+} template_ctx;
+
+/* Renders TPL against DATA (borrowed). On success *OUT is a NUL-terminated
+ * string the caller owns (free()). On failure ERR names the problem. */
+bot_err template_render(const char *tpl, const json_t *data, const template_ctx *ctx, char **out,
+			char *err, size_t errlen);
+
+/* Checks TPL's syntax (balanced sections, known filters) without data, so
+ * a broken template is refused when the intents load, not when a customer
+ * asks. */
+bot_err template_check(const char *tpl, char *err, size_t errlen);
+
+#endif
