@@ -1,0 +1,131 @@
+# botd: the consultation chatbot daemon.
+#   make            build build/botd
+#   make run        install what is missing, build, serve the demo on 127.0.0.1:8080
+#   make test       install what is missing, build, run every suite
+#   make install    PREFIX=/usr/local DESTDIR=
+
+PREFIX  ?= /usr/local
+BUILD   ?= build
+HOST    ?= 127.0.0.1
+PORT    ?= 8080
+DEMO_DB ?= $(BUILD)/demo.db
+
+CC      ?= cc
+PKGS    := libwebsockets jansson sqlite3 libpcre2-8 libutf8proc libjwt
+# Recursive (=) so pkg-config runs after `make deps` has installed the libraries.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+
+VERSION := 0.1.0
+WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+OPT     ?= -O2 -g
+SAN_FLAGS ?=
+CFLAGS  += -std=gnu11 $(OPT) $(WARN) $(SAN_FLAGS) -D_GNU_SOURCE -DBOTD_VERSION=\"$(VERSION)\"
+LDFLAGS += $(SAN_FLAGS)
+
+BOT_SRCS := $(wildcard bot/*.c)
+BOT_OBJS := $(patsubst bot/%.c,$(BUILD)/obj/%.o,$(BOT_SRCS))
+LIB_OBJS := $(filter-out $(BUILD)/obj/main.o,$(BOT_OBJS))
+# The SQL of data/ compiled into the binary (see data/embed-sql.sh).
+EMBED_OBJ := $(BUILD)/obj/embedded_sql.o
+DATA_SQL  := data/schema.sql data/demo.sql $(sort $(wildcard data/migrations/*.sql))
+
+# Debian packages the build, the tests and the demo need.
+DEB_PKGS := build-essential pkg-config libwebsockets-dev libjansson-dev libsqlite3-dev \
+	libpcre2-dev libutf8proc-dev libjwt-dev libcmocka-dev sqlite3 clang libclang-rt-14-dev \
+	valgrind
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps deps-apt deps-npm run test check unit intents-check devset e2e \
+	clean install bench bench-intents asan-test fuzz
+
+all: $(BUILD)/botd
+
+$(BUILD)/obj/%.o: bot/%.c $(wildcard bot/*.h) | $(BUILD)/obj
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/botd: $(BOT_OBJS) $(EMBED_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+$(BUILD)/obj/embedded_sql.c: data/embed-sql.sh $(DATA_SQL) | $(BUILD)/obj
+	sh data/embed-sql.sh > $@.tmp && mv $@.tmp $@
+
+$(EMBED_OBJ): $(BUILD)/obj/embedded_sql.c
+	$(CC) -c -o $@ $<
+
+$(BUILD)/obj $(BUILD)/tests:
+	mkdir -p $@
+
+deps: deps-apt deps-npm
+
+deps-apt:
+	@missing=""; for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	command -v node >/dev/null || missing="$$missing nodejs"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+deps-npm: tests/node_modules/.package-lock.json
+
+tests/node_modules/.package-lock.json: tests/package.json tests/package-lock.json
+	cd tests && npm ci --no-audit --no-fund
+	touch $@
+
+# ---- running ---------------------------------------------------------------
+
+run:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
+	$(BUILD)/botd --host $(HOST) --port $(PORT) --db $(DEMO_DB) --demo
+
+# ---- tests -----------------------------------------------------------------
+
+# Unit tests link only their module (plus err/log, which every module uses).
+UNIT_TESTS := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
+UNIT_BINS  := $(patsubst %,$(BUILD)/tests/test_%,$(UNIT_TESTS))
+# Extra modules a unit test needs, when its module calls them.
+UNIT_DEPS_intent := normalize
+UNIT_DEPS_answer := template
+UNIT_DEPS_dialog := intent normalize answer template
+UNIT_DEPS_store  := clock embedded_sql
+UNIT_DEPS_config := clock
+
+.SECONDEXPANSION:
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/obj/%.o $(BUILD)/obj/err.o $(BUILD)/obj/log.o \
+		$$(patsubst %,$(BUILD)/obj/%.o,$$(UNIT_DEPS_$$*)) | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ibot -o $@ $^ $(PKG_LIBS) -lcmocka -lm
+
+test:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory check
+
+check: all unit intents-check devset e2e
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+intents-check: all
+	$(BUILD)/botd check --intents intents
+
+devset: all
+	node tests/intents/devset.mjs $(BUILD)/botd tests/intents/dev.tsv
+
+e2e: all deps-npm
+	cd tests && BOTD=$(abspath $(BUILD)/botd) node --test --test-concurrency=1 e2e/
+
+# ---- install ---------------------------------------------------------------
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/botd/intents \
+		$(DESTDIR)$(PREFIX)/share/botd/www $(DESTDIR)$(PREFIX)/share/botd/data
+	install -m 0755 $(BUILD)/botd $(DESTDIR)$(PREFIX)/bin/botd
+	install -m 0644 intents/*.json $(DESTDIR)$(PREFIX)/share/botd/intents/
+	install -m 0644 data/*.sql $(DESTDIR)$(PREFIX)/share/botd/data/
+	cp -R bot/www/. $(DESTDIR)$(PREFIX)/share/botd/www/
+
+clean:
+	rm -rf $(BUILD)

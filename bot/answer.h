@@ -1,0 +1,45 @@
+/* Answers: for an understood intent, run the intent's read-only queries for
+ * the asking member's account and render its template in the customer's
+ * language. The queries and templates are declared in intents/<id>.json under
+ * "answer". This module never writes to the database. */
+#ifndef BOT_ANSWER_H
+#define BOT_ANSWER_H
+
+#include <stdint.h>
+#include <time.h>
+#include <jansson.h>
+#include "err.h"
+#include "intent.h"
+#include "store.h"
+
+typedef struct answer_engine answer_engine;
+
+typedef struct answer_request {
+	const char *intent;   /* intent id */
+	const json_t *slots;  /* borrowed; may be NULL */
+	int64_t member_id;    /* 0 = unknown member (unlinked KakaoTalk user): general answers only */
+	int64_t account_id;   /* 0 = not chosen yet for this conversation */
+	const char *lang;     /* "ko" | "en" */
+	time_t now;
+} answer_request;
+
+typedef struct answer_reply {
+	char *text;            /* owned */
+	json_t *quick_replies; /* owned: array of {"label","value"}; never NULL after success */
+	json_t *attachments;   /* owned: records for a human agent, or NULL */
+	int handoff;           /* this answer needs a human: escalate with attachments */
+	int needs_account;     /* the member must choose an account first (quick replies list them) */
+	int64_t account_id;    /* the account the answer used (0 if none) */
+} answer_reply;
+
+/* Prepares every intent's queries. Borrows SET and ST, which must outlive the
+ * engine. Caller owns *OUT (answer_engine_free). */
+bot_err answer_engine_new(const intent_set *set, store *st, answer_engine **out, char *err,
+			  size_t errlen);
+void answer_engine_free(answer_engine *eng);
+
+/* Renders the answer to REQ. Fills *OUT; caller frees with answer_reply_clear(). */
+bot_err answer_render(answer_engine *eng, const answer_request *req, answer_reply *out);
+void answer_reply_clear(answer_reply *reply);
+
+#endif

@@ -1,0 +1,153 @@
+#include "chatproto.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void
+chat_frame_clear(chat_frame *f)
+{
+	json_decref(f->root);
+	memset(f, 0, sizeof(*f));
+}
+
+/* Client ids are echoed back and stored: keep them short and printable. */
+static int
+client_id_ok(const char *id)
+{
+	size_t n = strlen(id);
+	if (n == 0 || n > CHAT_MAX_CLIENT_ID)
+		return 0;
+	for (const char *p = id; *p; p++)
+		if ((unsigned char)*p < 0x21 || (unsigned char)*p > 0x7e)
+			return 0;
+	return 1;
+}
+
+static bot_err
+shape_error(const char **code, char *why, size_t whylen, const char *what, const char *detail)
+{
+	*code = CHAT_ERR_BAD_SHAPE;
+	snprintf(why, whylen, "%s: %s", what, detail);
+	return BOT_ERR_INVAL;
+}
+
+bot_err
+chatproto_parse(const char *buf, size_t len, chat_frame *out, const char **code, char *why,
+		size_t whylen)
+{
+	memset(out, 0, sizeof(*out));
+	json_error_t jerr;
+	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		*code = CHAT_ERR_BAD_JSON;
+		snprintf(why, whylen, "not valid JSON: %s", jerr.text);
+		return BOT_ERR_PARSE;
+	}
+	out->root = root;
+	const char *type = json_string_value(json_object_get(root, "type"));
+	if (!json_is_object(root) || !type) {
+		chat_frame_clear(out);
+		return shape_error(code, why, whylen, "frame",
+				   "must be a JSON object with a string \"type\"");
+	}
+	json_error_t e;
+	if (!strcmp(type, "hello")) {
+		json_t *resume = NULL;
+		out->type = CHAT_HELLO;
+		if (json_unpack_ex(root, &e, JSON_STRICT, "{s:s, s:s, s?o, s?s}", "type", &type,
+				   "token", &out->token, "resume", &resume, "lang", &(const char *){0}))
+			goto shape;
+		if (resume && !json_is_null(resume)) {
+			json_int_t after = 0;
+			if (json_unpack_ex(resume, &e, JSON_STRICT, "{s:s, s?I}", "conversation",
+					   &out->resume_conversation, "after_seq", &after))
+				goto shape;
+			if (after < 0) {
+				snprintf(e.text, sizeof(e.text), "after_seq must not be negative");
+				goto shape;
+			}
+			out->has_resume = 1;
+			out->resume_after_seq = after;
+		}
+		return BOT_OK;
+	}
+	if (!strcmp(type, "message")) {
+		out->type = CHAT_MESSAGE;
+		json_t *text = NULL;
+		if (json_unpack_ex(root, &e, JSON_STRICT, "{s:s, s:s, s:o, s?s}", "type", &type,
+				   "id", &out->id, "text", &text, "value", &out->value))
+			goto shape;
+		if (!client_id_ok(out->id)) {
+			snprintf(e.text, sizeof(e.text),
+				 "id must be 1 to %d printable ASCII characters", CHAT_MAX_CLIENT_ID);
+			goto shape;
+		}
+		if (!json_is_string(text)) {
+			snprintf(e.text, sizeof(e.text), "text must be a string");
+			goto shape;
+		}
+		out->text = json_string_value(text);
+		out->text_len = json_string_length(text);
+		if (out->text_len == 0 || strspn(out->text, " \t\r\n") == out->text_len) {
+			snprintf(e.text, sizeof(e.text), "text is empty");
+			goto shape;
+		}
+		if (out->text_len > CHAT_MAX_TEXT) {
+			snprintf(e.text, sizeof(e.text), "text is longer than %d bytes",
+				 CHAT_MAX_TEXT);
+			goto shape;
+		}
+		if (memchr(out->text, 0, out->text_len)) {
+			snprintf(e.text, sizeof(e.text), "text contains a NUL character");
+			goto shape;
+		}
+		if (out->value && strlen(out->value) > 128) {
+			snprintf(e.text, sizeof(e.text), "value is longer than 128 bytes");
+			goto shape;
+		}
+		return BOT_OK;
+	}
+	if (!strcmp(type, "typing")) {
+		out->type = CHAT_TYPING;
+		if (json_unpack_ex(root, &e, JSON_STRICT, "{s:s, s:b}", "type", &type, "on",
+				   &out->typing_on))
+			goto shape;
+		return BOT_OK;
+	}
+	if (!strcmp(type, "rating")) {
+		out->type = CHAT_RATING;
+		if (json_unpack_ex(root, &e, JSON_STRICT, "{s:s, s:i}", "type", &type, "score",
+				   &out->rating))
+			goto shape;
+		if (out->rating < 1 || out->rating > 5) {
+			snprintf(e.text, sizeof(e.text), "score must be from 1 to 5");
+			goto shape;
+		}
+		return BOT_OK;
+	}
+	if (!strcmp(type, "ping")) {
+		out->type = CHAT_PING;
+		if (json_unpack_ex(root, &e, JSON_STRICT, "{s:s}", "type", &type))
+			goto shape;
+		return BOT_OK;
+	}
+	*code = CHAT_ERR_UNKNOWN_TYPE;
+	snprintf(why, whylen, "unknown frame type \"%.40s\"", type);
+	chat_frame_clear(out);
+	return BOT_ERR_INVAL;
+shape:
+	snprintf(why, whylen, "%s frame: %s", type, e.text);
+	*code = CHAT_ERR_BAD_SHAPE;
+	/* TYPE points into ROOT: the message above was built before the clear. */
+	chat_frame_clear(out);
+	return BOT_ERR_INVAL;
+}
+
+char *
+chatproto_error(const char *code, const char *message)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s}", "type", "error", "code", code, "message", message);
+	char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	return s;
+}

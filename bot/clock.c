@@ -1,0 +1,83 @@
+#include "clock.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static time_t fixed_now;
+
+void
+clock_set_fixed(time_t t)
+{
+	fixed_now = t;
+}
+
+time_t
+clock_now(void)
+{
+	return fixed_now ? fixed_now : time(NULL);
+}
+
+bot_err
+clock_parse_utc(const char *text, time_t *out)
+{
+	if (!text)
+		return BOT_ERR_INVAL;
+	struct tm tm;
+	memset(&tm, 0, sizeof(tm));
+	int n = 0;
+	char sep = 0;
+	size_t len = strlen(text);
+	if (len == 10) {
+		if (sscanf(text, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &n) != 3 ||
+		    n != 10)
+			return BOT_ERR_INVAL;
+	} else if (len == 19 || (len == 20 && text[19] == 'Z')) {
+		if (sscanf(text, "%4d-%2d-%2d%c%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+			   &sep, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 7 ||
+		    n != 19 || (sep != ' ' && sep != 'T'))
+			return BOT_ERR_INVAL;
+	} else {
+		return BOT_ERR_INVAL;
+	}
+	if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
+	    tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+		return BOT_ERR_INVAL;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	*out = timegm(&tm);
+	return BOT_OK;
+}
+
+void
+clock_format_utc(time_t t, char *buf)
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, 20, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+void
+clock_kst_tm(time_t t, struct tm *out)
+{
+	time_t local = t + CLOCK_KST_OFFSET;
+	gmtime_r(&local, out);
+}
+
+void
+clock_format_kst_date(time_t t, char *buf)
+{
+	struct tm tm;
+	clock_kst_tm(t, &tm);
+	strftime(buf, 11, "%Y-%m-%d", &tm);
+}
+
+time_t
+clock_kst_midnight(int year, int month, int day)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = year - 1900;
+	tm.tm_mon = month - 1;
+	tm.tm_mday = day;
+	return timegm(&tm) - CLOCK_KST_OFFSET;
+}

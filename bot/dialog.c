@@ -1,0 +1,329 @@
+#include "dialog.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "log.h"
+#include "normalize.h"
+
+struct dialog {
+	store *st;
+	const intent_set *intents;
+	answer_engine *answers;
+};
+
+bot_err
+dialog_new(store *st, const intent_set *intents, answer_engine *answers, dialog **out)
+{
+	dialog *d = calloc(1, sizeof(*d));
+	if (!d)
+		return BOT_ERR_NOMEM;
+	d->st = st;
+	d->intents = intents;
+	d->answers = answers;
+	*out = d;
+	return BOT_OK;
+}
+
+void
+dialog_free(dialog *dlg)
+{
+	free(dlg);
+}
+
+void
+dialog_set_engines(dialog *dlg, const intent_set *intents, answer_engine *answers)
+{
+	dlg->intents = intents;
+	dlg->answers = answers;
+}
+
+void
+dialog_result_clear(dialog_result *res)
+{
+	for (int i = 0; i < res->n_replies; i++) {
+		free(res->replies[i].text);
+		json_decref(res->replies[i].quick_replies);
+	}
+	memset(res, 0, sizeof(*res));
+}
+
+static int
+is_ko(const store_conversation *conv)
+{
+	return strcmp(conv->lang, "en") != 0;
+}
+
+static json_t *
+quick_reply(const char *label, const char *value)
+{
+	return json_pack("{s:s, s:s}", "label", label, "value", value);
+}
+
+/* Stores a bot reply and records it in RES. Steals TEXT (malloc'd) and QR. */
+static bot_err
+add_reply(dialog *d, store_conversation *conv, dialog_result *res, char *text, const char *intent,
+	  json_t *qr, const json_t *slots)
+{
+	bot_err rc = BOT_ERR_LIMIT;
+	if (!qr)
+		qr = json_array();
+	if (!text || !qr || res->n_replies >= DIALOG_MAX_REPLIES) {
+		rc = text && qr ? BOT_ERR_LIMIT : BOT_ERR_NOMEM;
+		goto fail;
+	}
+	json_t *meta_obj = json_pack("{s:O}", "quick_replies", qr);
+	if (meta_obj && slots && json_object_size(slots))
+		json_object_set(meta_obj, "slots", (json_t *)slots);
+	char *meta = meta_obj ? json_dumps(meta_obj, JSON_COMPACT) : NULL;
+	json_decref(meta_obj);
+	store_message m = {.sender = "bot", .text = text, .intent = intent, .meta = meta};
+	int dup;
+	rc = store_message_append(d->st, conv, &m, &dup);
+	free(meta);
+	if (rc != BOT_OK)
+		goto fail;
+	dialog_reply *r = &res->replies[res->n_replies++];
+	r->seq = m.seq;
+	r->text = text;
+	snprintf(r->intent, sizeof(r->intent), "%s", intent ? intent : "");
+	r->quick_replies = qr;
+	return BOT_OK;
+fail:
+	free(text);
+	json_decref(qr);
+	return rc;
+}
+
+static bot_err
+add_static_reply(dialog *d, store_conversation *conv, dialog_result *res, const char *ko,
+		 const char *en, const char *intent, json_t *qr)
+{
+	return add_reply(d, conv, res, strdup(is_ko(conv) ? ko : en), intent, qr, NULL);
+}
+
+/* The title of intent ID in the conversation's language, for quick replies. */
+static const char *
+intent_title(dialog *d, const store_conversation *conv, const char *id)
+{
+	const json_t *spec = intent_spec(d->intents, id);
+	const char *t = json_string_value(
+		json_object_get(json_object_get(spec, "title"), is_ko(conv) ? "ko" : "en"));
+	return t ? t : id;
+}
+
+static bot_err
+escalate(dialog *d, store_conversation *conv, dialog_result *res, const char *reason,
+	 const char *intent, const json_t *slots, const json_t *attachments)
+{
+	char *slots_json = slots ? json_dumps(slots, JSON_COMPACT) : NULL;
+	char *att_json = attachments ? json_dumps(attachments, JSON_COMPACT) : NULL;
+	int priority = !strcmp(reason, "needs_human") ? 1 : 0;
+	bot_err rc = store_handoff_enqueue(d->st, conv, reason, priority, intent, slots_json,
+					   att_json);
+	free(slots_json);
+	free(att_json);
+	if (rc != BOT_OK)
+		return rc;
+	res->escalated = !strcmp(reason, "agent_request")    ? "agent_request"
+			 : !strcmp(reason, "not_understood") ? "not_understood"
+							     : "needs_human";
+	log_msg(LOG_INFO, conv->id, "escalated to the agent queue (%s)", res->escalated);
+	return add_static_reply(d, conv, res,
+				"상담직원에게 연결해 드릴게요. 대화 내용은 상담직원에게 그대로 "
+				"전달되니 다시 설명하지 않으셔도 됩니다. 잠시만 기다려 주세요.",
+				"I'm connecting you with a support agent. They will see this "
+				"conversation, so you won't need to repeat yourself. Please wait a "
+				"moment.",
+				NULL, NULL);
+}
+
+/* Answers INTENT with SLOTS for CONV's member, asking for an account first
+ * when the member has several and none is chosen yet. */
+static bot_err
+answer_intent(dialog *d, store_conversation *conv, dialog_result *res, const char *intent,
+	      const json_t *slots)
+{
+	answer_request req = {
+		.intent = intent,
+		.slots = slots,
+		.member_id = conv->member_id,
+		.account_id = conv->account_id,
+		.lang = is_ko(conv) ? "ko" : "en",
+		.now = clock_now(),
+	};
+	answer_reply ans;
+	memset(&ans, 0, sizeof(ans));
+	bot_err rc = answer_render(d->answers, &req, &ans);
+	if (rc != BOT_OK) {
+		log_msg(LOG_ERROR, conv->id, "answer for %s failed: %s", intent, bot_strerror(rc));
+		answer_reply_clear(&ans);
+		return escalate(d, conv, res, "needs_human", intent, slots, NULL);
+	}
+	if (ans.needs_account) {
+		json_t *pending = json_pack("{s:s, s:O}", "intent", intent, "slots",
+					    slots ? (json_t *)slots : json_object());
+		char *pj = pending ? json_dumps(pending, JSON_COMPACT) : NULL;
+		json_decref(pending);
+		snprintf(conv->pending, sizeof(conv->pending), "%s",
+			 pj && strlen(pj) < sizeof(conv->pending) ? pj : "");
+		free(pj);
+	} else if (ans.account_id) {
+		conv->account_id = ans.account_id;
+		conv->pending[0] = 0;
+	}
+	char *text = ans.text;
+	json_t *qr = ans.quick_replies;
+	ans.text = NULL;
+	ans.quick_replies = NULL;
+	rc = add_reply(d, conv, res, text, intent, qr, slots);
+	if (rc == BOT_OK && ans.handoff)
+		rc = escalate(d, conv, res, "needs_human", intent, slots, ans.attachments);
+	answer_reply_clear(&ans);
+	return rc;
+}
+
+/* A tapped quick reply "account:<id>": allowed only for an account the
+ * member belongs to, whatever the client sent. */
+static bot_err
+choose_account(dialog *d, store_conversation *conv, dialog_result *res, const char *value)
+{
+	char *end = NULL;
+	long long id = strtoll(value + strlen("account:"), &end, 10);
+	if (!end || *end || id <= 0 || store_member_can_see(d->st, conv->member_id, id) != BOT_OK) {
+		log_msg(LOG_WARN, conv->id, "refused an account choice the member cannot see");
+		return add_static_reply(d, conv, res,
+					"선택하신 광고계정을 확인할 수 없어요. 본인이 멤버로 속한 "
+					"광고계정만 조회할 수 있습니다.",
+					"I can't find that ad account among yours. You can only ask "
+					"about ad accounts you are a member of.",
+					NULL, NULL);
+	}
+	conv->account_id = id;
+	json_t *pending = conv->pending[0] ? json_loads(conv->pending, 0, NULL) : NULL;
+	conv->pending[0] = 0;
+	const char *intent = json_string_value(json_object_get(pending, "intent"));
+	bot_err rc;
+	if (intent && intent_spec(d->intents, intent)) {
+		rc = answer_intent(d, conv, res, intent, json_object_get(pending, "slots"));
+	} else {
+		rc = add_static_reply(d, conv, res, "광고계정을 선택했어요. 무엇을 도와드릴까요?",
+				      "Ad account selected. How can I help?", NULL, NULL);
+	}
+	json_decref(pending);
+	return rc;
+}
+
+static bot_err
+not_understood(dialog *d, store_conversation *conv, dialog_result *res)
+{
+	conv->misses++;
+	if (conv->misses >= 2) {
+		conv->misses = 0;
+		return escalate(d, conv, res, "not_understood", NULL, NULL, NULL);
+	}
+	static const char *const suggestions[] = {"free_cash_status", "charge_refund_history",
+						  "autopay_failure", "tax_invoice_failed"};
+	json_t *qr = json_array();
+	for (size_t i = 0; i < sizeof(suggestions) / sizeof(suggestions[0]); i++) {
+		if (!intent_spec(d->intents, suggestions[i]))
+			continue;
+		char value[64];
+		snprintf(value, sizeof(value), "intent:%s", suggestions[i]);
+		json_array_append_new(qr, quick_reply(intent_title(d, conv, suggestions[i]), value));
+	}
+	json_array_append_new(qr, quick_reply(is_ko(conv) ? "상담직원 연결" : "Talk to an agent",
+					      "agent"));
+	return add_static_reply(d, conv, res,
+				"죄송해요, 질문을 정확히 이해하지 못했어요. 조금 다르게 말씀해 "
+				"주시거나 아래에서 골라 주세요.",
+				"Sorry, I didn't quite understand. Could you rephrase it, or pick "
+				"one of these?",
+				NULL, qr);
+}
+
+static bot_err
+clarify(dialog *d, store_conversation *conv, dialog_result *res, const intent_result *ir)
+{
+	json_t *qr = json_array();
+	for (int i = 0; i < ir->n_candidates; i++) {
+		char value[64];
+		snprintf(value, sizeof(value), "intent:%s", ir->candidates[i]);
+		json_array_append_new(qr, quick_reply(intent_title(d, conv, ir->candidates[i]),
+						      value));
+	}
+	return add_static_reply(d, conv, res, "어떤 내용이 궁금하신가요? 아래에서 골라 주세요.",
+				"Which of these do you mean?", NULL, qr);
+}
+
+static bot_err
+handle_value(dialog *d, store_conversation *conv, dialog_result *res, const char *value)
+{
+	if (!strncmp(value, "account:", 8))
+		return choose_account(d, conv, res, value);
+	if (!strcmp(value, "agent"))
+		return escalate(d, conv, res, "agent_request", NULL, NULL, NULL);
+	if (!strncmp(value, "intent:", 7) && intent_spec(d->intents, value + 7)) {
+		snprintf(res->intent, sizeof(res->intent), "%s", value + 7);
+		conv->misses = 0;
+		json_t *slots = json_object();
+		bot_err rc = answer_intent(d, conv, res, value + 7,
+					   slots);
+		json_decref(slots);
+		return rc;
+	}
+	return BOT_ERR_NOT_FOUND; /* not a value we offered: treat the text as typed */
+}
+
+bot_err
+dialog_customer_turn(dialog *d, store_conversation *conv, const dialog_turn *turn,
+		     dialog_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	store_message m = {.sender = "customer", .client_id = turn->client_id, .text = turn->text};
+	bot_err rc = store_message_append(d->st, conv, &m, &res->duplicate);
+	res->customer_seq = m.seq;
+	if (rc != BOT_OK || res->duplicate)
+		return rc;
+
+	if (!strcmp(conv->state, "queued") || !strcmp(conv->state, "agent")) {
+		res->for_agent = 1; /* a human owns the conversation: the bot stays silent */
+		return BOT_OK;
+	}
+	if (!strcmp(conv->state, "closed"))
+		snprintf(conv->state, sizeof(conv->state), "bot");
+	snprintf(conv->lang, sizeof(conv->lang), "%s", normalize_lang(turn->text, turn->len));
+
+	if (turn->value && *turn->value) {
+		rc = handle_value(d, conv, res, turn->value);
+		if (rc != BOT_ERR_NOT_FOUND)
+			goto done;
+	}
+
+	intent_result ir;
+	memset(&ir, 0, sizeof(ir));
+	rc = intent_classify(d->intents, turn->text, turn->len, clock_now(), &ir);
+	if (rc != BOT_OK) {
+		intent_result_clear(&ir);
+		goto done;
+	}
+	if (ir.clarify) {
+		rc = clarify(d, conv, res, &ir);
+	} else if (!ir.intent) {
+		rc = not_understood(d, conv, res);
+	} else {
+		conv->misses = 0;
+		snprintf(res->intent, sizeof(res->intent), "%s", ir.intent);
+		if (!strcmp(ir.intent, "agent_request"))
+			rc = escalate(d, conv, res, "agent_request", ir.intent, ir.slots, NULL);
+		else
+			rc = answer_intent(d, conv, res, ir.intent, ir.slots);
+	}
+	intent_result_clear(&ir);
+done:
+	if (rc == BOT_OK)
+		rc = store_conversation_update(d->st, conv);
+	return rc;
+}

@@ -1,0 +1,136 @@
+#include "log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/time.h>
+
+static log_level min_level = LOG_INFO;
+static int json_lines;
+static FILE *log_file;
+static char *log_path;
+
+static const char *const level_names[] = {"debug", "info", "warn", "error"};
+
+void
+log_set_level(log_level level)
+{
+	min_level = level;
+}
+
+log_level
+log_get_level(void)
+{
+	return min_level;
+}
+
+int
+log_level_parse(const char *name)
+{
+	for (int i = 0; i < 4; i++)
+		if (name && !strcmp(name, level_names[i]))
+			return i;
+	return -1;
+}
+
+void
+log_set_json(int on)
+{
+	json_lines = on;
+}
+
+int
+log_open_file(const char *path)
+{
+	if (!path) {
+		if (log_file)
+			fclose(log_file);
+		log_file = NULL;
+		free(log_path);
+		log_path = NULL;
+		return 0;
+	}
+	FILE *f = fopen(path, "a");
+	if (!f)
+		return -1;
+	setvbuf(f, NULL, _IOLBF, 0);
+	if (log_file)
+		fclose(log_file);
+	log_file = f;
+	if (log_path != path) {
+		free(log_path);
+		log_path = strdup(path);
+	}
+	return 0;
+}
+
+int
+log_reopen(void)
+{
+	if (!log_path)
+		return 0;
+	char *path = strdup(log_path);
+	if (!path)
+		return -1;
+	int rc = log_open_file(path);
+	free(path);
+	return rc;
+}
+
+/* Writes S as the inside of a JSON string: quotes, backslashes and control
+ * characters escaped, so a hostile message cannot break the log line. */
+static void
+put_json_escaped(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+}
+
+void
+log_msg(log_level level, const char *conv, const char *fmt, ...)
+{
+	if (level < min_level)
+		return;
+	char text[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	/* One event, one line: newlines in the text would split it. */
+	for (char *p = text; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	struct tm tm;
+	gmtime_r(&tv.tv_sec, &tm);
+	char ts[32];
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+
+	FILE *out = log_file ? log_file : stderr;
+	if (json_lines) {
+		fprintf(out, "{\"ts\":\"%s.%03ldZ\",\"level\":\"%s\"", ts, (long)tv.tv_usec / 1000,
+			level_names[level]);
+		if (conv) {
+			fputs(",\"conversation\":\"", out);
+			put_json_escaped(out, conv);
+			fputc('"', out);
+		}
+		fputs(",\"msg\":\"", out);
+		put_json_escaped(out, text);
+		fputs("\"}\n", out);
+	} else {
+		fprintf(out, "%s.%03ldZ %-5s %s%s%s%s\n", ts, (long)tv.tv_usec / 1000,
+			level_names[level], conv ? "[" : "", conv ? conv : "", conv ? "] " : "",
+			text);
+	}
+}

@@ -1,0 +1,800 @@
+/* libwebsockets glue: one protocol, one callback switch, per-session state.
+ * Writes happen only from the WRITEABLE callbacks, one lws_write each, from a
+ * bounded per-session queue. Frames produced while a store batch is open are
+ * held until that batch commits: acknowledgements never precede the disk. */
+#include "server.h"
+
+#include <errno.h>
+#include <libwebsockets.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "chatproto.h"
+#include "clock.h"
+#include "log.h"
+#include "token.h"
+
+enum endpoint { EP_NONE = 0, EP_CHAT, EP_AGENT };
+
+/* One queued outgoing frame; DATA has LWS_PRE bytes of headroom. */
+typedef struct outframe {
+	struct outframe *next;
+	uint64_t gen; /* batch generation that must be committed before sending */
+	size_t len;
+	unsigned char data[];
+} outframe;
+
+typedef struct session {
+	struct lws *wsi;
+	struct session *prev, *next;  /* every WebSocket session */
+	struct session *dirty_next;   /* sessions holding frames for the open batch */
+	int dirty;
+	enum endpoint ep;
+	int authed;
+	int64_t subject; /* member id (chat) or agent id (agent) */
+	store_conversation conv;
+	outframe *q_head, *q_tail;
+	int q_len;
+	char *rx; /* fragments of a message being reassembled (malloc'd) */
+	size_t rx_len;
+	time_t rl_window;
+	int rl_count;
+	int close_code; /* close with this once the queue is flushed */
+	/* HTTP responses built in the HTTP callback and written when writeable. */
+	char *http_body;
+	size_t http_len;
+} session;
+
+static struct server_state {
+	const server_deps *deps;
+	const config *cfg;
+	struct lws_context *ctx;
+	session *sessions;
+	session *dirty;
+	int n_sessions;
+	uint64_t batch_gen;     /* generation of the open (or next) batch */
+	uint64_t committed_gen; /* every frame with gen <= this may be sent */
+	lws_sorted_usec_list_t commit_sul;
+	int commit_scheduled;
+	lws_sorted_usec_list_t drain_sul;
+	volatile sig_atomic_t stop_requested;
+	int draining;
+	time_t drain_deadline;
+	int done;
+} srv;
+
+/* ---- outbound queue ------------------------------------------------------ */
+
+/* Queues TEXT (borrowed, LEN bytes) for S. Frames produced inside an open
+ * batch wait for its commit. A session whose queue is full is killed: a
+ * client that stops reading must not grow our memory. */
+static void
+session_send(session *s, const char *text, size_t len)
+{
+	if (s->q_len >= srv.cfg->outbound_queue_max) {
+		log_warn("closing a session whose outbound queue is full");
+		lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+		return;
+	}
+	outframe *f = malloc(sizeof(*f) + LWS_PRE + len);
+	if (!f) {
+		lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+		return;
+	}
+	f->next = NULL;
+	f->len = len;
+	memcpy(f->data + LWS_PRE, text, len);
+	int held = store_batch_open(srv.deps->st);
+	f->gen = held ? srv.batch_gen : srv.committed_gen;
+	if (s->q_tail)
+		s->q_tail->next = f;
+	else
+		s->q_head = f;
+	s->q_tail = f;
+	s->q_len++;
+	if (held) {
+		if (!s->dirty) {
+			s->dirty = 1;
+			s->dirty_next = srv.dirty;
+			srv.dirty = s;
+		}
+	} else {
+		lws_callback_on_writable(s->wsi);
+	}
+}
+
+/* Serialises and queues OBJ (stolen). */
+static void
+session_send_json(session *s, json_t *obj)
+{
+	char *text = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
+	json_decref(obj);
+	if (text)
+		session_send(s, text, strlen(text));
+	free(text);
+}
+
+static void
+session_error(session *s, const char *code, const char *message)
+{
+	char *text = chatproto_error(code, message);
+	if (text)
+		session_send(s, text, strlen(text));
+	free(text);
+}
+
+/* Sends an error, then closes with CLOSE_CODE once the queue drains. */
+static void
+session_refuse(session *s, const char *code, const char *message, int close_code)
+{
+	session_error(s, code, message);
+	s->close_code = close_code;
+	lws_callback_on_writable(s->wsi);
+}
+
+static void
+session_drop_queue(session *s)
+{
+	while (s->q_head) {
+		outframe *f = s->q_head;
+		s->q_head = f->next;
+		free(f);
+	}
+	s->q_tail = NULL;
+	s->q_len = 0;
+}
+
+static void
+dirty_remove(session *s)
+{
+	if (!s->dirty)
+		return;
+	for (session **pp = &srv.dirty; *pp; pp = &(*pp)->dirty_next) {
+		if (*pp == s) {
+			*pp = s->dirty_next;
+			break;
+		}
+	}
+	s->dirty = 0;
+}
+
+/* ---- group commit --------------------------------------------------------- */
+
+/* Runs once per loop turn after the turn's writes: one fsync for them all. */
+static void
+commit_cb(lws_sorted_usec_list_t *sul)
+{
+	srv.commit_scheduled = 0;
+	bot_err rc = store_batch_commit(srv.deps->st);
+	uint64_t gen = srv.batch_gen++;
+	session *s = srv.dirty;
+	srv.dirty = NULL;
+	while (s) {
+		session *next = s->dirty_next;
+		s->dirty = 0;
+		s->dirty_next = NULL;
+		if (rc != BOT_OK) {
+			/* Nothing of that batch is on disk: drop its frames, reload the
+			 * conversation as stored, and say so rather than ack. */
+			outframe **pp = &s->q_head;
+			s->q_tail = NULL;
+			while (*pp) {
+				if ((*pp)->gen == gen) {
+					outframe *f = *pp;
+					*pp = f->next;
+					free(f);
+					s->q_len--;
+				} else {
+					s->q_tail = *pp;
+					pp = &(*pp)->next;
+				}
+			}
+			if (s->conv.id[0])
+				store_conversation_get(srv.deps->st, s->conv.id, &s->conv);
+			session_error(s, CHAT_ERR_SERVER,
+				      "the message could not be saved; please send it again");
+		}
+		lws_callback_on_writable(s->wsi);
+		s = next;
+	}
+	srv.committed_gen = gen;
+}
+
+/* Opens the batch for this turn and makes sure it commits at the turn's end. */
+static bot_err
+batch_begin(void)
+{
+	bot_err rc = store_batch_begin(srv.deps->st);
+	if (rc == BOT_OK && !srv.commit_scheduled) {
+		srv.commit_scheduled = 1;
+		lws_sul_schedule(srv.ctx, 0, &srv.commit_sul, commit_cb, 1);
+	}
+	return rc;
+}
+
+/* ---- chat frames ---------------------------------------------------------- */
+
+static json_t *
+reply_frame(int64_t seq, const char *from, const char *text, const char *intent, json_t *qr,
+	    const char *name)
+{
+	json_t *o = json_pack("{s:s, s:I, s:s, s:s}", "type", "reply", "seq", (json_int_t)seq,
+			      "from", from, "text", text);
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "intent", intent && *intent ? json_string(intent) : json_null());
+	json_object_set_new(o, "quick_replies", qr ? json_incref(qr) : json_array());
+	if (name)
+		json_object_set_new(o, "name", json_string(name));
+	return o;
+}
+
+/* Replays one stored message as the frame it was sent as. */
+static int
+replay_one(void *ctx, const store_message *m)
+{
+	session *s = ctx;
+	json_t *o;
+	if (!strcmp(m->sender, "customer")) {
+		o = json_pack("{s:s, s:I, s:s}", "type", "echo", "seq", (json_int_t)m->seq, "text",
+			      m->text);
+		if (o && m->client_id)
+			json_object_set_new(o, "id", json_string(m->client_id));
+	} else {
+		json_t *meta = m->meta ? json_loads(m->meta, 0, NULL) : NULL;
+		json_t *qr = json_object_get(meta, "quick_replies");
+		char name[128] = "";
+		if (m->agent_id)
+			store_agent_name(srv.deps->st, m->agent_id, name, sizeof(name));
+		o = reply_frame(m->seq, m->sender, m->text, m->intent, json_is_array(qr) ? qr : NULL,
+				name[0] ? name : NULL);
+		json_decref(meta);
+	}
+	if (o)
+		json_object_set_new(o, "replay", json_true());
+	session_send_json(s, o);
+	return 0;
+}
+
+static void
+chat_hello(session *s, const chat_frame *f)
+{
+	token_claims claims;
+	if (s->authed) {
+		session_error(s, CHAT_ERR_BAD_SHAPE, "hello was already received");
+		return;
+	}
+	if (token_verify(srv.cfg->token_secret, f->token, clock_now(), &claims) != BOT_OK ||
+	    strcmp(claims.role, "member")) {
+		log_warn("chat: refused a hello with an invalid token");
+		session_refuse(s, CHAT_ERR_UNAUTHORIZED, "the token is invalid or expired",
+			       LWS_CLOSE_STATUS_POLICY_VIOLATION);
+		return;
+	}
+	if (f->has_resume) {
+		store_conversation c;
+		if (store_conversation_get(srv.deps->st, f->resume_conversation, &c) != BOT_OK ||
+		    c.member_id != claims.subject || strcmp(c.channel, "web")) {
+			log_warn("chat: member %lld tried to resume a conversation that is not "
+				 "theirs",
+				 (long long)claims.subject);
+			session_refuse(s, CHAT_ERR_FORBIDDEN, "no such conversation for this member",
+				       LWS_CLOSE_STATUS_POLICY_VIOLATION);
+			return;
+		}
+		s->conv = c;
+	} else {
+		if (batch_begin() != BOT_OK ||
+		    store_conversation_create(srv.deps->st, claims.subject, "web", NULL, &s->conv) !=
+			    BOT_OK) {
+			session_refuse(s, CHAT_ERR_SERVER, "could not start a conversation",
+				       LWS_CLOSE_STATUS_UNEXPECTED_CONDITION);
+			return;
+		}
+	}
+	s->authed = 1;
+	s->subject = claims.subject;
+	lws_set_timeout(s->wsi, NO_PENDING_TIMEOUT, 0);
+	char name[128] = "";
+	store_member_name(srv.deps->st, claims.subject, name, sizeof(name));
+	session_send_json(s, json_pack("{s:s, s:s, s:I, s:s, s:s}", "type", "welcome",
+				       "conversation", s->conv.id, "seq",
+				       (json_int_t)s->conv.last_seq, "state", s->conv.state, "name",
+				       name));
+	log_msg(LOG_INFO, s->conv.id, "chat: member %lld %s", (long long)claims.subject,
+		f->has_resume ? "resumed" : "started a conversation");
+	if (f->has_resume)
+		store_messages_after(srv.deps->st, s->conv.id, f->resume_after_seq, replay_one, s);
+}
+
+/* Fixed-window rate limit per connection. */
+static int
+rate_limited(session *s)
+{
+	time_t now = time(NULL);
+	if (now - s->rl_window >= srv.cfg->rate_limit_window_s) {
+		s->rl_window = now;
+		s->rl_count = 0;
+	}
+	return ++s->rl_count > srv.cfg->rate_limit_messages;
+}
+
+static void
+chat_message(session *s, const chat_frame *f)
+{
+	if (rate_limited(s)) {
+		session_error(s, CHAT_ERR_RATE_LIMITED, "too many messages; wait a few seconds");
+		return;
+	}
+	if (batch_begin() != BOT_OK) {
+		session_error(s, CHAT_ERR_SERVER, "the message could not be saved; please retry");
+		return;
+	}
+	dialog_turn turn = {.client_id = f->id, .text = f->text, .len = f->text_len,
+			    .value = f->value};
+	dialog_result res;
+	bot_err rc = dialog_customer_turn(srv.deps->dlg, &s->conv, &turn, &res);
+	if (rc != BOT_OK) {
+		log_msg(LOG_ERROR, s->conv.id, "chat: turn failed: %s", bot_strerror(rc));
+		dialog_result_clear(&res);
+		/* The batch may hold half of this turn: it must not be acknowledged. */
+		store_conversation_get(srv.deps->st, s->conv.id, &s->conv);
+		session_error(s, CHAT_ERR_SERVER, "the message could not be handled; please retry");
+		return;
+	}
+	session_send_json(s, json_pack("{s:s, s:s, s:I}", "type", "ack", "id", f->id, "seq",
+				       (json_int_t)res.customer_seq));
+	for (int i = 0; i < res.n_replies; i++) {
+		dialog_reply *r = &res.replies[i];
+		session_send_json(s, reply_frame(r->seq, "bot", r->text, r->intent,
+						 r->quick_replies, NULL));
+	}
+	dialog_result_clear(&res);
+}
+
+static void
+chat_frame_in(session *s, const char *buf, size_t len)
+{
+	chat_frame f;
+	const char *code = NULL;
+	char why[200];
+	if (chatproto_parse(buf, len, &f, &code, why, sizeof(why)) != BOT_OK) {
+		session_error(s, code, why);
+		return;
+	}
+	if (!s->authed && f.type != CHAT_HELLO) {
+		session_refuse(s, CHAT_ERR_NOT_READY, "the first frame must be a hello",
+			       LWS_CLOSE_STATUS_POLICY_VIOLATION);
+		goto done;
+	}
+	switch (f.type) {
+	case CHAT_HELLO:
+		chat_hello(s, &f);
+		break;
+	case CHAT_MESSAGE:
+		chat_message(s, &f);
+		break;
+	case CHAT_TYPING:
+		break; /* relayed to an owning agent once handoff lands */
+	case CHAT_PING:
+		session_send_json(s, json_pack("{s:s}", "type", "pong"));
+		break;
+	case CHAT_RATING:
+		session_error(s, CHAT_ERR_BAD_SHAPE, "there is nothing to rate yet");
+		break;
+	}
+done:
+	chat_frame_clear(&f);
+}
+
+/* ---- HTTP ------------------------------------------------------------------ */
+
+static int
+http_respond(struct lws *wsi, session *s, unsigned int status, const char *ctype, const char *body,
+	     size_t len)
+{
+	unsigned char hdr[LWS_PRE + 1024];
+	unsigned char *start = hdr + LWS_PRE, *p = start, *end = hdr + sizeof(hdr) - 1;
+	free(s->http_body);
+	s->http_body = malloc(LWS_PRE + len + 1);
+	if (!s->http_body)
+		return -1;
+	memcpy(s->http_body + LWS_PRE, body, len);
+	s->http_len = len;
+	if (lws_add_http_common_headers(wsi, status, ctype, (lws_filepos_t)len, &p, end) ||
+	    lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
+					(const unsigned char *)"no-store", 8, &p, end) ||
+	    lws_add_http_header_by_name(wsi, (const unsigned char *)"x-content-type-options:",
+					(const unsigned char *)"nosniff", 7, &p, end) ||
+	    lws_finalize_write_http_header(wsi, start, &p, end))
+		return -1;
+	lws_callback_on_writable(wsi);
+	return 0;
+}
+
+/* Responds with OBJ (stolen) as JSON. */
+static int
+http_json(struct lws *wsi, session *s, unsigned int status, json_t *obj)
+{
+	char *body = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
+	json_decref(obj);
+	if (!body)
+		return -1;
+	int rc = http_respond(wsi, s, status, "application/json", body, strlen(body));
+	free(body);
+	return rc;
+}
+
+static int
+http_error(struct lws *wsi, session *s, unsigned int status, const char *code, const char *message)
+{
+	return http_json(wsi, s, status,
+			 json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", message));
+}
+
+static const char *
+mime_type(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	static const struct { const char *ext, *type; } types[] = {
+		{".html", "text/html; charset=utf-8"},
+		{".js", "text/javascript; charset=utf-8"},
+		{".css", "text/css; charset=utf-8"},
+		{".json", "application/json"},
+		{".png", "image/png"},
+		{".svg", "image/svg+xml"},
+		{".ico", "image/x-icon"},
+		{".txt", "text/plain; charset=utf-8"},
+	};
+	for (size_t i = 0; dot && i < sizeof(types) / sizeof(types[0]); i++)
+		if (!strcmp(dot, types[i].ext))
+			return types[i].type;
+	return NULL;
+}
+
+/* Serves a file below the www directory. URI is the decoded path; anything
+ * but plain names (no "..", no hidden files, no odd bytes) is refused, and
+ * the resolved path must still lie inside the directory. */
+static int
+serve_static(struct lws *wsi, session *s, const char *uri)
+{
+	char rel[512];
+	snprintf(rel, sizeof(rel), "%s", !strcmp(uri, "/") ? "/index.html" : uri);
+	if (strlen(uri) >= 256 || strstr(rel, "..") || strstr(rel, "//") || strstr(rel, "/."))
+		return http_error(wsi, s, 404, "not_found", "no such page");
+	for (const char *p = rel; *p; p++) {
+		char c = *p;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '/' || c == '.' || c == '-' || c == '_'))
+			return http_error(wsi, s, 404, "not_found", "no such page");
+	}
+	const char *type = mime_type(rel);
+	char root[PATH_MAX], path[PATH_MAX + 512], real[PATH_MAX];
+	struct stat sb;
+	if (!type || !realpath(srv.cfg->www_dir, root))
+		return http_error(wsi, s, 404, "not_found", "no such page");
+	snprintf(path, sizeof(path), "%s%s", root, rel);
+	if (!realpath(path, real) || strncmp(real, root, strlen(root)) ||
+	    real[strlen(root)] != '/' || stat(real, &sb) || !S_ISREG(sb.st_mode))
+		return http_error(wsi, s, 404, "not_found", "no such page");
+	static const char extra[] = "x-content-type-options: nosniff\r\n"
+				    "cache-control: no-cache\r\n";
+	int n = lws_serve_http_file(wsi, real, type, extra, (int)strlen(extra));
+	if (n < 0 || (n > 0 && lws_http_transaction_completed(wsi)))
+		return -1;
+	return 0;
+}
+
+static int
+http_request(struct lws *wsi, session *s, const char *uri)
+{
+	int is_get = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0;
+	if (srv.draining)
+		return http_error(wsi, s, 503, "shutting_down", "the server is shutting down");
+	if (!strcmp(uri, "/healthz"))
+		return http_json(wsi, s, 200, json_pack("{s:s}", "status", "ok"));
+	if (!strcmp(uri, "/readyz")) {
+		int db_ok = store_check_writable(srv.deps->st) == BOT_OK;
+		size_t n = intent_count(srv.deps->intents);
+		return http_json(wsi, s, db_ok && n ? 200 : 503,
+				 json_pack("{s:s, s:b, s:I}", "status",
+					   db_ok && n ? "ready" : "not_ready", "database_writable",
+					   db_ok, "intents", (json_int_t)n));
+	}
+	if (!strcmp(uri, "/demo/cast")) {
+		json_t *cast = NULL;
+		if (!srv.cfg->demo || store_demo_cast(srv.deps->st, &cast) != BOT_OK)
+			return http_error(wsi, s, 404, "not_found", "the demo cast exists only in "
+								    "demo mode");
+		return http_json(wsi, s, 200, cast);
+	}
+	if (!is_get)
+		return http_error(wsi, s, 405, "method_not_allowed", "only GET is served here");
+	return serve_static(wsi, s, uri);
+}
+
+/* ---- the callback ------------------------------------------------------------ */
+
+static int
+origin_allowed(struct lws *wsi)
+{
+	char origin[256], host[256], self[300];
+	if (lws_hdr_copy(wsi, origin, sizeof(origin), WSI_TOKEN_ORIGIN) <= 0)
+		return 1; /* not a browser: Origin protects browsers from other sites */
+	for (int i = 0; i < srv.cfg->n_origins; i++)
+		if (!strcmp(origin, srv.cfg->origins[i]))
+			return 1;
+	if (srv.cfg->n_origins)
+		return 0;
+	/* No list configured: same origin only. */
+	if (lws_hdr_copy(wsi, host, sizeof(host), WSI_TOKEN_HOST) <= 0)
+		return 0;
+	snprintf(self, sizeof(self), "http://%s", host);
+	return !strcmp(origin, self);
+}
+
+static void
+session_unlink(session *s)
+{
+	if (s->prev)
+		s->prev->next = s->next;
+	else if (srv.sessions == s)
+		srv.sessions = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	s->prev = s->next = NULL;
+	dirty_remove(s);
+	session_drop_queue(s);
+	free(s->rx);
+	s->rx = NULL;
+	srv.n_sessions--;
+}
+
+static int
+ws_receive(struct lws *wsi, session *s, const char *in, size_t len)
+{
+	if (lws_frame_is_binary(wsi)) {
+		lws_close_reason(wsi, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE,
+				 (unsigned char *)"text frames only", 16);
+		return -1;
+	}
+	size_t max = (size_t)srv.cfg->max_message_bytes;
+	int whole = lws_is_first_fragment(wsi) && lws_is_final_fragment(wsi) &&
+		    !lws_remaining_packet_payload(wsi) && !s->rx;
+	if (whole) {
+		if (len > max)
+			goto too_large;
+		chat_frame_in(s, in, len);
+		return 0;
+	}
+	if (s->rx_len + len > max)
+		goto too_large;
+	char *n = realloc(s->rx, s->rx_len + len + 1);
+	if (!n)
+		return -1;
+	s->rx = n;
+	memcpy(s->rx + s->rx_len, in, len);
+	s->rx_len += len;
+	if (lws_is_final_fragment(wsi) && !lws_remaining_packet_payload(wsi)) {
+		chat_frame_in(s, s->rx, s->rx_len);
+		free(s->rx);
+		s->rx = NULL;
+		s->rx_len = 0;
+	}
+	return 0;
+too_large:
+	lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
+			 (unsigned char *)"message too large", 17);
+	return -1;
+}
+
+static int
+ws_writeable(struct lws *wsi, session *s)
+{
+	outframe *f = s->q_head;
+	if (f && f->gen <= srv.committed_gen) {
+		s->q_head = f->next;
+		if (!s->q_head)
+			s->q_tail = NULL;
+		s->q_len--;
+		int n = lws_write(wsi, f->data + LWS_PRE, f->len, LWS_WRITE_TEXT);
+		free(f);
+		if (n < 0)
+			return -1;
+		if (s->q_head && s->q_head->gen <= srv.committed_gen)
+			lws_callback_on_writable(wsi);
+		else if (!s->q_head && s->close_code)
+			lws_callback_on_writable(wsi);
+		return 0;
+	}
+	if (!f && s->close_code) {
+		static const char reason[] = "closing";
+		lws_close_reason(wsi, (enum lws_close_status)s->close_code,
+				 (unsigned char *)reason, sizeof(reason) - 1);
+		return -1;
+	}
+	return 0;
+}
+
+/* The drain deadline: stop even if some peers never answer the close. */
+static void
+drain_deadline_cb(lws_sorted_usec_list_t *sul)
+{
+	srv.done = 1;
+}
+
+static int
+callback_botd(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+{
+	session *s = user;
+	char uri[300];
+	switch (reason) {
+	case LWS_CALLBACK_HTTP:
+		return http_request(wsi, s, (const char *)in);
+	case LWS_CALLBACK_HTTP_WRITEABLE:
+		if (!s || !s->http_body)
+			break;
+		{
+			int n = lws_write(wsi, (unsigned char *)s->http_body + LWS_PRE, s->http_len,
+					  LWS_WRITE_HTTP_FINAL);
+			free(s->http_body);
+			s->http_body = NULL;
+			if (n < 0 || lws_http_transaction_completed(wsi))
+				return -1;
+		}
+		break;
+	case LWS_CALLBACK_HTTP_FILE_COMPLETION:
+		if (lws_http_transaction_completed(wsi))
+			return -1;
+		break;
+	case LWS_CALLBACK_CLOSED_HTTP:
+	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+		if (s) {
+			free(s->http_body);
+			s->http_body = NULL;
+		}
+		break;
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		if (srv.draining)
+			return 1;
+		if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) <= 0 ||
+		    strcmp(uri, "/ws/chat"))
+			return 1;
+		if (!origin_allowed(wsi)) {
+			log_warn("refused a WebSocket from an origin not on the allow-list");
+			return 1;
+		}
+		break;
+	case LWS_CALLBACK_ESTABLISHED:
+		memset(s, 0, sizeof(*s));
+		s->wsi = wsi;
+		s->ep = EP_CHAT;
+		s->next = srv.sessions;
+		if (srv.sessions)
+			srv.sessions->prev = s;
+		srv.sessions = s;
+		srv.n_sessions++;
+		if (srv.n_sessions > srv.cfg->max_connections) {
+			session_refuse(s, CHAT_ERR_FULL, "too many connections; try again later",
+				       1013);
+			break;
+		}
+		/* The hello must come within hello_timeout_s, or lws closes us. */
+		lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, srv.cfg->hello_timeout_s);
+		break;
+	case LWS_CALLBACK_RECEIVE:
+		return ws_receive(wsi, s, in, len);
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		return ws_writeable(wsi, s);
+	case LWS_CALLBACK_CLOSED:
+		if (s->authed)
+			log_msg(LOG_INFO, s->conv.id, "chat: connection closed");
+		session_unlink(s);
+		break;
+	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+		if (srv.stop_requested && !srv.draining) {
+			srv.draining = 1;
+			srv.drain_deadline = time(NULL) + srv.cfg->shutdown_deadline_s;
+			log_info("shutting down: closing %d connections", srv.n_sessions);
+			lws_sul_schedule(srv.ctx, 0, &srv.drain_sul, drain_deadline_cb,
+					 (lws_usec_t)srv.cfg->shutdown_deadline_s * LWS_US_PER_SEC);
+			for (session *p = srv.sessions; p; p = p->next) {
+				session_send_json(p, json_pack("{s:s, s:s, s:s}", "type", "notice",
+							       "code", "going_away", "message",
+							       "the server is restarting; "
+							       "reconnect in a moment"));
+				p->close_code = LWS_CLOSE_STATUS_GOINGAWAY;
+				lws_callback_on_writable(p->wsi);
+			}
+		}
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static const struct lws_protocols protocols[] = {
+	{"botd", callback_botd, sizeof(session), 4096, 0, NULL, 0},
+	{NULL, NULL, 0, 0, 0, NULL, 0},
+};
+
+static void
+on_signal(int sig)
+{
+	srv.stop_requested = 1;
+	if (srv.ctx)
+		lws_cancel_service(srv.ctx);
+}
+
+static void
+lws_log_to_ours(int level, const char *line)
+{
+	size_t n = strlen(line);
+	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		n--;
+	log_msg(level == LLL_ERR ? LOG_ERROR : LOG_WARN, NULL, "lws: %.*s", (int)n, line);
+}
+
+bot_err
+server_run(const server_deps *deps, char *err, size_t errlen)
+{
+	memset(&srv, 0, sizeof(srv));
+	srv.deps = deps;
+	srv.cfg = deps->cfg;
+	srv.batch_gen = 1;
+	srv.committed_gen = 0;
+
+	lws_set_log_level(LLL_ERR, lws_log_to_ours);
+
+	static const uint32_t backoff_ms[] = {1000};
+	static lws_retry_bo_t retry;
+	retry.retry_ms_table = backoff_ms;
+	retry.retry_ms_table_count = 1;
+	retry.secs_since_valid_ping = (uint16_t)srv.cfg->ping_interval_s;
+	retry.secs_since_valid_hangup = (uint16_t)srv.cfg->hangup_s;
+
+	struct lws_context_creation_info info;
+	memset(&info, 0, sizeof(info));
+	info.port = srv.cfg->port;
+	info.iface = srv.cfg->host;
+	info.protocols = protocols;
+	info.retry_and_idle_policy = &retry;
+	info.options = LWS_SERVER_OPTION_VALIDATE_UTF8 |
+		       LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE;
+	info.max_http_header_data = 4096;
+	info.timeout_secs = 10;
+	info.fd_limit_per_thread = (unsigned int)srv.cfg->max_connections + 64;
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	srv.ctx = lws_create_context(&info);
+	if (!srv.ctx) {
+		snprintf(err, errlen, "cannot listen on %s:%d (in use, or not an address of this "
+				      "machine)", srv.cfg->host, srv.cfg->port);
+		return BOT_ERR_IO;
+	}
+	log_info("listening on http://%s:%d", srv.cfg->host, srv.cfg->port);
+	while (!srv.done) {
+		if (lws_service(srv.ctx, 0) < 0)
+			break;
+		if (srv.draining && (srv.n_sessions == 0 || time(NULL) >= srv.drain_deadline))
+			srv.done = 1;
+	}
+	if (store_batch_open(deps->st))
+		store_batch_commit(deps->st);
+	lws_context_destroy(srv.ctx);
+	srv.ctx = NULL;
+	log_info("stopped");
+	return BOT_OK;
+}

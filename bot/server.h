@@ -1,0 +1,23 @@
+/* The network side: libwebsockets glue for HTTP (health, static pages, demo
+ * cast, KakaoTalk skill) and the WebSocket endpoints. The only module, with
+ * its HTTP helpers, that includes libwebsockets. */
+#ifndef BOT_SERVER_H
+#define BOT_SERVER_H
+
+#include "config.h"
+#include "dialog.h"
+#include "err.h"
+#include "store.h"
+
+typedef struct server_deps {
+	const config *cfg;
+	store *st;
+	dialog *dlg;
+	const intent_set *intents; /* for /readyz */
+} server_deps;
+
+/* Serves until SIGTERM or SIGINT, then drains and returns. Binding errors
+ * (port in use, bad address) return BOT_ERR_IO with a reason in ERR. */
+bot_err server_run(const server_deps *deps, char *err, size_t errlen);
+
+#endif

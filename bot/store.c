@@ -1,0 +1,846 @@
+/* SQLite store. The only file that includes sqlite3.h. */
+#include "store.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "log.h"
+
+/* Generated at build time from data/ (see the Makefile): NUL-terminated. */
+extern const char embedded_schema_sql[];
+extern const char embedded_demo_sql[];
+/* Migrations after version 1, in order; each brings the schema to its index + 2. */
+extern const char *const embedded_migrations[];
+extern const int embedded_migration_count;
+
+enum stmt_id {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_CONV_INSERT,
+	ST_CONV_GET,
+	ST_CONV_FIND_CHANNEL,
+	ST_CONV_UPDATE,
+	ST_CONV_SET_SEQ,
+	ST_MSG_INSERT,
+	ST_MSG_BY_CLIENT,
+	ST_MSG_AFTER,
+	ST_MEMBER_ACCOUNTS,
+	ST_MEMBER_CAN_SEE,
+	ST_MEMBER_NAME,
+	ST_AGENT_NAME,
+	ST_KAKAO_MEMBER,
+	ST_HANDOFF_INSERT,
+	ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_CONV_INSERT] = "INSERT INTO conversations (id, member_id, channel, channel_key, state, "
+			   "lang, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'bot', 'ko', ?5, ?5)",
+	[ST_CONV_GET] = "SELECT id, member_id, account_id, channel, state, lang, last_seq, misses, "
+			"pending FROM conversations WHERE id = ?1",
+	[ST_CONV_FIND_CHANNEL] =
+		"SELECT id, member_id, account_id, channel, state, lang, last_seq, misses, "
+		"pending FROM conversations WHERE channel = ?1 AND channel_key = ?2 AND state <> 'closed' "
+		"ORDER BY created_at DESC LIMIT 1",
+	[ST_CONV_UPDATE] = "UPDATE conversations SET account_id = NULLIF(?2, 0), state = ?3, "
+			   "lang = ?4, misses = ?5, updated_at = ?6, pending = NULLIF(?7, '') "
+			   "WHERE id = ?1",
+	[ST_CONV_SET_SEQ] = "UPDATE conversations SET last_seq = ?2, updated_at = ?3 WHERE id = ?1",
+	[ST_MSG_INSERT] = "INSERT INTO messages (conversation_id, seq, sender, client_id, agent_id, "
+			  "text, intent, meta, created_at) VALUES (?1, ?2, ?3, ?4, NULLIF(?5, 0), "
+			  "?6, ?7, ?8, ?9)",
+	[ST_MSG_BY_CLIENT] = "SELECT seq FROM messages WHERE conversation_id = ?1 AND client_id = ?2",
+	[ST_MSG_AFTER] = "SELECT seq, sender, client_id, agent_id, text, intent, meta, created_at "
+			 "FROM messages WHERE conversation_id = ?1 AND seq > ?2 ORDER BY seq",
+	[ST_MEMBER_ACCOUNTS] = "SELECT a.id, a.account_no, a.name FROM account_members m "
+			       "JOIN ad_accounts a ON a.id = m.account_id JOIN members p ON "
+			       "p.id = m.member_id WHERE m.member_id = ?1 AND m.left_at IS NULL "
+			       "AND p.status = 'active' ORDER BY a.account_no",
+	[ST_MEMBER_CAN_SEE] = "SELECT 1 FROM account_members m JOIN members p ON p.id = m.member_id "
+			      "WHERE m.member_id = ?1 AND m.account_id = ?2 AND m.left_at IS NULL "
+			      "AND p.status = 'active'",
+	[ST_MEMBER_NAME] = "SELECT name FROM members WHERE id = ?1 AND status = 'active'",
+	[ST_AGENT_NAME] = "SELECT name FROM agents WHERE id = ?1",
+	[ST_KAKAO_MEMBER] = "SELECT k.member_id FROM kakao_links k JOIN members p ON "
+			    "p.id = k.member_id WHERE k.bot_user_key = ?1 AND p.status = 'active'",
+	[ST_HANDOFF_INSERT] = "INSERT INTO handoffs (conversation_id, reason, priority, intent, "
+			      "slots, attachments, state, enqueued_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+			      "?6, 'waiting', ?7)",
+};
+
+struct store {
+	sqlite3 *db; /* read-write handle */
+	sqlite3 *ro; /* read-only handle for answers */
+	sqlite3_stmt *stmt[ST_COUNT];
+	int in_batch;
+	int64_t last_commit_us;
+};
+
+struct store_query {
+	store *st;
+	sqlite3_stmt *stmt;
+};
+
+/* botd_now(): the injectable clock as UTC text, so demo data and answer
+ * queries agree with the daemon's idea of "now" (tests fix it). */
+static void
+sql_botd_now(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char buf[20];
+	clock_format_utc(clock_now(), buf);
+	sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
+}
+
+static void
+set_err(char *err, size_t errlen, const char *fmt, const char *a, const char *b)
+{
+	if (err && errlen)
+		snprintf(err, errlen, fmt, a ? a : "", b ? b : "");
+}
+
+static int
+exec_sql(sqlite3 *db, const char *sql, char *err, size_t errlen)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		set_err(err, errlen, "%s%s", msg ? msg : sqlite3_errmsg(db), NULL);
+		sqlite3_free(msg);
+	}
+	return rc;
+}
+
+static int
+table_exists(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *s;
+	int found = 0;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?1", -1,
+			       &s, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		found = 1;
+	else if (rc != SQLITE_DONE)
+		found = -1;
+	sqlite3_finalize(s);
+	return found;
+}
+
+int
+store_schema_version(store *st)
+{
+	sqlite3_stmt *s;
+	int v = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT MAX(version) FROM schema_version", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* Applies the schema to a new database and any migrations to an old one,
+ * each in its own transaction so a failure leaves the previous version. */
+static bot_err
+migrate(store *st, int *created, char *err, size_t errlen)
+{
+	char now[20], sql[128];
+	clock_format_utc(time(NULL), now);
+	int exists = table_exists(st->db, "schema_version");
+	if (exists < 0) {
+		set_err(err, errlen, "cannot read database: %s%s", sqlite3_errmsg(st->db), NULL);
+		return BOT_ERR_DB;
+	}
+	*created = !exists;
+	if (!exists) {
+		if (exec_sql(st->db, "BEGIN", err, errlen) != SQLITE_OK ||
+		    exec_sql(st->db, embedded_schema_sql, err, errlen) != SQLITE_OK)
+			goto fail;
+		snprintf(sql, sizeof(sql),
+			 "INSERT INTO schema_version (version, applied_at) VALUES (1, '%s')", now);
+		if (exec_sql(st->db, sql, err, errlen) != SQLITE_OK ||
+		    exec_sql(st->db, "COMMIT", err, errlen) != SQLITE_OK)
+			goto fail;
+	}
+	int version = store_schema_version(st);
+	if (version < 1 || version > 1 + embedded_migration_count) {
+		snprintf(err, errlen, "unsupported schema version %d (this botd knows 1..%d)",
+			 version, 1 + embedded_migration_count);
+		return BOT_ERR_DB;
+	}
+	for (int i = version - 1; i < embedded_migration_count; i++) {
+		if (exec_sql(st->db, "BEGIN", err, errlen) != SQLITE_OK ||
+		    exec_sql(st->db, embedded_migrations[i], err, errlen) != SQLITE_OK)
+			goto fail;
+		snprintf(sql, sizeof(sql),
+			 "INSERT INTO schema_version (version, applied_at) VALUES (%d, '%s')",
+			 i + 2, now);
+		if (exec_sql(st->db, sql, err, errlen) != SQLITE_OK ||
+		    exec_sql(st->db, "COMMIT", err, errlen) != SQLITE_OK)
+			goto fail;
+		log_info("database migrated to schema version %d", i + 2);
+	}
+	return BOT_OK;
+fail:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return BOT_ERR_DB;
+}
+
+bot_err
+store_open(const store_options *opt, store **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	store *st = calloc(1, sizeof(*st));
+	if (!st)
+		return BOT_ERR_NOMEM;
+	int created = 0;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+	if (sqlite3_open_v2(opt->path, &st->db, flags, NULL) != SQLITE_OK) {
+		set_err(err, errlen, "cannot open database %s: %s", opt->path,
+			st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		goto fail;
+	}
+	/* WAL for concurrent readers; FULL so a commit is on disk before we ack. */
+	if (exec_sql(st->db,
+		     "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; "
+		     "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+		     err, errlen) != SQLITE_OK) {
+		char why[256];
+		snprintf(why, sizeof(why), "%s", err);
+		set_err(err, errlen, "cannot use database %s: %s", opt->path, why);
+		goto fail;
+	}
+	sqlite3_create_function(st->db, "botd_now", 0, SQLITE_UTF8, NULL, sql_botd_now, NULL, NULL);
+	if (migrate(st, &created, err, errlen) != BOT_OK)
+		goto fail;
+	if (created && opt->load_demo) {
+		if (exec_sql(st->db, "BEGIN", err, errlen) != SQLITE_OK ||
+		    exec_sql(st->db, embedded_demo_sql, err, errlen) != SQLITE_OK ||
+		    exec_sql(st->db, "COMMIT", err, errlen) != SQLITE_OK) {
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			goto fail;
+		}
+		log_info("created %s with the demo cast", opt->path);
+	} else if (created) {
+		log_info("created %s with schema version %d", opt->path, store_schema_version(st));
+	}
+	for (int i = 0; i < ST_COUNT; i++) {
+		if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+				       &st->stmt[i], NULL) != SQLITE_OK) {
+			set_err(err, errlen, "cannot prepare statement: %s%s",
+				sqlite3_errmsg(st->db), NULL);
+			goto fail;
+		}
+	}
+	if (sqlite3_open_v2(opt->path, &st->ro, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+		    SQLITE_OK ||
+	    exec_sql(st->ro, "PRAGMA query_only = 1; PRAGMA busy_timeout = 5000;", err, errlen) !=
+		    SQLITE_OK) {
+		set_err(err, errlen, "cannot open read-only handle: %s%s",
+			st->ro ? sqlite3_errmsg(st->ro) : "out of memory", NULL);
+		goto fail;
+	}
+	sqlite3_create_function(st->ro, "botd_now", 0, SQLITE_UTF8, NULL, sql_botd_now, NULL, NULL);
+	*out = st;
+	return BOT_OK;
+fail:
+	store_close(st);
+	return BOT_ERR_DB;
+}
+
+void
+store_close(store *st)
+{
+	if (!st)
+		return;
+	if (st->in_batch)
+		store_batch_commit(st);
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	/* Checkpoint on the way out so the WAL does not outlive a clean stop. */
+	if (st->db)
+		sqlite3_close_v2(st->db);
+	if (st->ro)
+		sqlite3_close_v2(st->ro);
+	free(st);
+}
+
+bot_err
+store_check_writable(store *st)
+{
+	if (st->in_batch)
+		return BOT_OK; /* a batch is open: writes are going through */
+	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE; ROLLBACK;", NULL, NULL, NULL) != SQLITE_OK)
+		return BOT_ERR_DB;
+	return BOT_OK;
+}
+
+/* ---- group commit -------------------------------------------------------- */
+
+static int
+step_reset(sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc;
+}
+
+bot_err
+store_batch_begin(store *st)
+{
+	if (st->in_batch)
+		return BOT_OK;
+	if (step_reset(st->stmt[ST_BEGIN]) != SQLITE_DONE) {
+		log_error("store: begin failed: %s", sqlite3_errmsg(st->db));
+		return BOT_ERR_DB;
+	}
+	st->in_batch = 1;
+	return BOT_OK;
+}
+
+static int64_t
+now_us(void)
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+}
+
+bot_err
+store_batch_commit(store *st)
+{
+	if (!st->in_batch)
+		return BOT_OK;
+	int64_t t0 = now_us();
+	int rc = step_reset(st->stmt[ST_COMMIT]);
+	st->in_batch = 0;
+	st->last_commit_us = now_us() - t0;
+	if (rc != SQLITE_DONE) {
+		log_error("store: commit failed: %s", sqlite3_errmsg(st->db));
+		step_reset(st->stmt[ST_ROLLBACK]);
+		return BOT_ERR_DB;
+	}
+	return BOT_OK;
+}
+
+void
+store_batch_rollback(store *st)
+{
+	if (!st->in_batch)
+		return;
+	step_reset(st->stmt[ST_ROLLBACK]);
+	st->in_batch = 0;
+}
+
+int
+store_batch_open(const store *st)
+{
+	return st->in_batch;
+}
+
+int64_t
+store_last_commit_us(const store *st)
+{
+	return st->last_commit_us;
+}
+
+/* ---- conversations and messages ----------------------------------------- */
+
+static void
+copy_col(sqlite3_stmt *s, int col, char *buf, size_t len)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+	snprintf(buf, len, "%s", t ? (const char *)t : "");
+}
+
+static void
+read_conversation(sqlite3_stmt *s, store_conversation *c)
+{
+	memset(c, 0, sizeof(*c));
+	copy_col(s, 0, c->id, sizeof(c->id));
+	c->member_id = sqlite3_column_int64(s, 1);
+	c->account_id = sqlite3_column_int64(s, 2);
+	copy_col(s, 3, c->channel, sizeof(c->channel));
+	copy_col(s, 4, c->state, sizeof(c->state));
+	copy_col(s, 5, c->lang, sizeof(c->lang));
+	c->last_seq = sqlite3_column_int64(s, 6);
+	c->misses = sqlite3_column_int(s, 7);
+	copy_col(s, 8, c->pending, sizeof(c->pending));
+}
+
+bot_err
+store_conversation_create(store *st, int64_t member_id, const char *channel,
+			  const char *channel_key, store_conversation *out)
+{
+	unsigned char rnd[16];
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		return BOT_ERR_IO;
+	memset(out, 0, sizeof(*out));
+	for (int i = 0; i < 16; i++)
+		snprintf(out->id + 2 * i, 3, "%02x", rnd[i]);
+	out->member_id = member_id;
+	snprintf(out->channel, sizeof(out->channel), "%s", channel);
+	snprintf(out->state, sizeof(out->state), "bot");
+	snprintf(out->lang, sizeof(out->lang), "ko");
+	char now[20];
+	clock_format_utc(clock_now(), now);
+	sqlite3_stmt *s = st->stmt[ST_CONV_INSERT];
+	sqlite3_bind_text(s, 1, out->id, -1, SQLITE_STATIC);
+	if (member_id)
+		sqlite3_bind_int64(s, 2, member_id);
+	sqlite3_bind_text(s, 3, channel, -1, SQLITE_STATIC);
+	if (channel_key)
+		sqlite3_bind_text(s, 4, channel_key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, now, -1, SQLITE_STATIC);
+	if (step_reset(s) != SQLITE_DONE) {
+		log_error("store: conversation insert failed: %s", sqlite3_errmsg(st->db));
+		return BOT_ERR_DB;
+	}
+	return BOT_OK;
+}
+
+bot_err
+store_conversation_get(store *st, const char *id, store_conversation *out)
+{
+	sqlite3_stmt *s = st->stmt[ST_CONV_GET];
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		read_conversation(s, out);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc == SQLITE_ROW)
+		return BOT_OK;
+	return rc == SQLITE_DONE ? BOT_ERR_NOT_FOUND : BOT_ERR_DB;
+}
+
+bot_err
+store_conversation_find_channel(store *st, const char *channel, const char *channel_key,
+				store_conversation *out)
+{
+	sqlite3_stmt *s = st->stmt[ST_CONV_FIND_CHANNEL];
+	sqlite3_bind_text(s, 1, channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, channel_key, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		read_conversation(s, out);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc == SQLITE_ROW)
+		return BOT_OK;
+	return rc == SQLITE_DONE ? BOT_ERR_NOT_FOUND : BOT_ERR_DB;
+}
+
+bot_err
+store_conversation_update(store *st, const store_conversation *conv)
+{
+	char now[20];
+	clock_format_utc(clock_now(), now);
+	sqlite3_stmt *s = st->stmt[ST_CONV_UPDATE];
+	sqlite3_bind_text(s, 1, conv->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, conv->account_id);
+	sqlite3_bind_text(s, 3, conv->state, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, conv->lang, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 5, conv->misses);
+	sqlite3_bind_text(s, 6, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, conv->pending, -1, SQLITE_STATIC);
+	return step_reset(s) == SQLITE_DONE ? BOT_OK : BOT_ERR_DB;
+}
+
+bot_err
+store_message_by_client_id(store *st, const char *conv_id, const char *client_id,
+			   int64_t *seq_out)
+{
+	sqlite3_stmt *s = st->stmt[ST_MSG_BY_CLIENT];
+	sqlite3_bind_text(s, 1, conv_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, client_id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*seq_out = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc == SQLITE_ROW)
+		return BOT_OK;
+	return rc == SQLITE_DONE ? BOT_ERR_NOT_FOUND : BOT_ERR_DB;
+}
+
+bot_err
+store_message_append(store *st, store_conversation *conv, store_message *msg, int *duplicate)
+{
+	*duplicate = 0;
+	if (msg->client_id) {
+		int64_t seq;
+		bot_err e = store_message_by_client_id(st, conv->id, msg->client_id, &seq);
+		if (e == BOT_OK) {
+			*duplicate = 1;
+			msg->seq = seq;
+			return BOT_OK;
+		}
+		if (e != BOT_ERR_NOT_FOUND)
+			return e;
+	}
+	char now[20];
+	clock_format_utc(clock_now(), now);
+	int64_t seq = conv->last_seq + 1;
+	sqlite3_stmt *s = st->stmt[ST_MSG_INSERT];
+	sqlite3_bind_text(s, 1, conv->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, seq);
+	sqlite3_bind_text(s, 3, msg->sender, -1, SQLITE_STATIC);
+	if (msg->client_id)
+		sqlite3_bind_text(s, 4, msg->client_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, msg->agent_id);
+	sqlite3_bind_text(s, 6, msg->text, -1, SQLITE_STATIC);
+	if (msg->intent)
+		sqlite3_bind_text(s, 7, msg->intent, -1, SQLITE_STATIC);
+	if (msg->meta)
+		sqlite3_bind_text(s, 8, msg->meta, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 9, now, -1, SQLITE_STATIC);
+	if (step_reset(s) != SQLITE_DONE) {
+		log_error("store: message insert failed: %s", sqlite3_errmsg(st->db));
+		return BOT_ERR_DB;
+	}
+	s = st->stmt[ST_CONV_SET_SEQ];
+	sqlite3_bind_text(s, 1, conv->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, seq);
+	sqlite3_bind_text(s, 3, now, -1, SQLITE_STATIC);
+	if (step_reset(s) != SQLITE_DONE)
+		return BOT_ERR_DB;
+	conv->last_seq = seq;
+	msg->seq = seq;
+	return BOT_OK;
+}
+
+bot_err
+store_messages_after(store *st, const char *conv_id, int64_t after, store_message_fn fn, void *ctx)
+{
+	/* A fresh statement: replay may be re-entered while another runs. */
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, stmt_sql[ST_MSG_AFTER], -1, &s, NULL) != SQLITE_OK)
+		return BOT_ERR_DB;
+	sqlite3_bind_text(s, 1, conv_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, after);
+	int rc;
+	bot_err e = BOT_OK;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		store_message m = {
+			.seq = sqlite3_column_int64(s, 0),
+			.sender = (const char *)sqlite3_column_text(s, 1),
+			.client_id = (const char *)sqlite3_column_text(s, 2),
+			.agent_id = sqlite3_column_int64(s, 3),
+			.text = (const char *)sqlite3_column_text(s, 4),
+			.intent = (const char *)sqlite3_column_text(s, 5),
+			.meta = (const char *)sqlite3_column_text(s, 6),
+			.created_at = (const char *)sqlite3_column_text(s, 7),
+		};
+		if (fn(ctx, &m))
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		e = BOT_ERR_DB;
+	sqlite3_finalize(s);
+	return e;
+}
+
+/* ---- the handoff queue ---------------------------------------------------- */
+
+bot_err
+store_handoff_enqueue(store *st, store_conversation *conv, const char *reason, int priority,
+		      const char *intent, const char *slots_json, const char *attachments_json)
+{
+	char now[20];
+	clock_format_utc(clock_now(), now);
+	sqlite3_stmt *s = st->stmt[ST_HANDOFF_INSERT];
+	sqlite3_bind_text(s, 1, conv->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, priority);
+	if (intent)
+		sqlite3_bind_text(s, 4, intent, -1, SQLITE_STATIC);
+	if (slots_json)
+		sqlite3_bind_text(s, 5, slots_json, -1, SQLITE_STATIC);
+	if (attachments_json)
+		sqlite3_bind_text(s, 6, attachments_json, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, now, -1, SQLITE_STATIC);
+	if (step_reset(s) != SQLITE_DONE) {
+		log_error("store: handoff insert failed: %s", sqlite3_errmsg(st->db));
+		return BOT_ERR_DB;
+	}
+	snprintf(conv->state, sizeof(conv->state), "queued");
+	return store_conversation_update(st, conv);
+}
+
+/* ---- members and accounts ----------------------------------------------- */
+
+bot_err
+store_member_accounts(store *st, int64_t member_id, store_account *out, size_t max, size_t *n)
+{
+	sqlite3_stmt *s = st->stmt[ST_MEMBER_ACCOUNTS];
+	sqlite3_bind_int64(s, 1, member_id);
+	*n = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n < max) {
+			out[*n].id = sqlite3_column_int64(s, 0);
+			copy_col(s, 1, out[*n].account_no, sizeof(out[*n].account_no));
+			copy_col(s, 2, out[*n].name, sizeof(out[*n].name));
+		}
+		(*n)++;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (*n > max)
+		*n = max;
+	return rc == SQLITE_DONE ? BOT_OK : BOT_ERR_DB;
+}
+
+bot_err
+store_member_can_see(store *st, int64_t member_id, int64_t account_id)
+{
+	sqlite3_stmt *s = st->stmt[ST_MEMBER_CAN_SEE];
+	sqlite3_bind_int64(s, 1, member_id);
+	sqlite3_bind_int64(s, 2, account_id);
+	int rc = step_reset(s);
+	if (rc == SQLITE_ROW)
+		return BOT_OK;
+	return rc == SQLITE_DONE ? BOT_ERR_FORBIDDEN : BOT_ERR_DB;
+}
+
+static bot_err
+lookup_text(sqlite3_stmt *s, int64_t id, char *buf, size_t len)
+{
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		copy_col(s, 0, buf, len);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc == SQLITE_ROW)
+		return BOT_OK;
+	return rc == SQLITE_DONE ? BOT_ERR_NOT_FOUND : BOT_ERR_DB;
+}
+
+bot_err
+store_member_name(store *st, int64_t member_id, char *buf, size_t len)
+{
+	return lookup_text(st->stmt[ST_MEMBER_NAME], member_id, buf, len);
+}
+
+bot_err
+store_agent_name(store *st, int64_t agent_id, char *buf, size_t len)
+{
+	return lookup_text(st->stmt[ST_AGENT_NAME], agent_id, buf, len);
+}
+
+bot_err
+store_kakao_member(store *st, const char *bot_user_key, int64_t *member_id)
+{
+	sqlite3_stmt *s = st->stmt[ST_KAKAO_MEMBER];
+	sqlite3_bind_text(s, 1, bot_user_key, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*member_id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc == SQLITE_ROW)
+		return BOT_OK;
+	return rc == SQLITE_DONE ? BOT_ERR_NOT_FOUND : BOT_ERR_DB;
+}
+
+/* ---- read-only answer queries ------------------------------------------- */
+
+bot_err
+store_query_prepare(store *st, const char *sql, store_query **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	store_query *q = calloc(1, sizeof(*q));
+	if (!q)
+		return BOT_ERR_NOMEM;
+	q->st = st;
+	const char *tail = NULL;
+	if (sqlite3_prepare_v3(st->ro, sql, -1, SQLITE_PREPARE_PERSISTENT, &q->stmt, &tail) !=
+	    SQLITE_OK) {
+		set_err(err, errlen, "query does not prepare: %s%s", sqlite3_errmsg(st->ro), NULL);
+		goto fail;
+	}
+	if (!q->stmt || (tail && *tail && strspn(tail, " \t\r\n;") != strlen(tail))) {
+		set_err(err, errlen, "query must be exactly one statement%s%s", NULL, NULL);
+		goto fail;
+	}
+	if (!sqlite3_stmt_readonly(q->stmt)) {
+		set_err(err, errlen, "query is not read-only%s%s", NULL, NULL);
+		goto fail;
+	}
+	int n = sqlite3_bind_parameter_count(q->stmt);
+	for (int i = 1; i <= n; i++) {
+		const char *name = sqlite3_bind_parameter_name(q->stmt, i);
+		if (!name || name[0] != ':') {
+			set_err(err, errlen, "query uses a positional parameter; only :named ones "
+					     "are allowed%s%s", NULL, NULL);
+			goto fail;
+		}
+	}
+	*out = q;
+	return BOT_OK;
+fail:
+	store_query_free(q);
+	return BOT_ERR_PARSE;
+}
+
+static void
+bind_json(sqlite3_stmt *s, int i, const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		sqlite3_bind_text(s, i, json_string_value(v), (int)json_string_length(v),
+				  SQLITE_STATIC);
+		break;
+	case JSON_INTEGER:
+		sqlite3_bind_int64(s, i, json_integer_value(v));
+		break;
+	case JSON_REAL:
+		sqlite3_bind_double(s, i, json_real_value(v));
+		break;
+	case JSON_TRUE:
+		sqlite3_bind_int(s, i, 1);
+		break;
+	case JSON_FALSE:
+		sqlite3_bind_int(s, i, 0);
+		break;
+	default:
+		sqlite3_bind_null(s, i);
+	}
+}
+
+bot_err
+store_query_run(store_query *q, const json_t *params, size_t max_rows, json_t **rows)
+{
+	*rows = NULL;
+	sqlite3_stmt *s = q->stmt;
+	int n = sqlite3_bind_parameter_count(s);
+	for (int i = 1; i <= n; i++) {
+		const json_t *v = params ? json_object_get(params,
+							   sqlite3_bind_parameter_name(s, i) + 1)
+					 : NULL;
+		if (v)
+			bind_json(s, i, v);
+		else
+			sqlite3_bind_null(s, i);
+	}
+	json_t *arr = json_array();
+	if (!arr)
+		goto fail;
+	int rc;
+	int cols = sqlite3_column_count(s);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (max_rows && json_array_size(arr) >= max_rows)
+			break;
+		json_t *row = json_object();
+		if (!row || json_array_append_new(arr, row))
+			goto fail;
+		for (int c = 0; c < cols; c++) {
+			json_t *v;
+			switch (sqlite3_column_type(s, c)) {
+			case SQLITE_INTEGER:
+				v = json_integer(sqlite3_column_int64(s, c));
+				break;
+			case SQLITE_FLOAT:
+				v = json_real(sqlite3_column_double(s, c));
+				break;
+			case SQLITE_NULL:
+				v = json_null();
+				break;
+			default:
+				v = json_stringn((const char *)sqlite3_column_text(s, c),
+						 (size_t)sqlite3_column_bytes(s, c));
+			}
+			if (json_object_set_new(row, sqlite3_column_name(s, c), v))
+				goto fail;
+		}
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		log_error("store: answer query failed: %s", sqlite3_errmsg(q->st->ro));
+		goto fail;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	*rows = arr;
+	return BOT_OK;
+fail:
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	json_decref(arr);
+	return BOT_ERR_DB;
+}
+
+void
+store_query_free(store_query *q)
+{
+	if (!q)
+		return;
+	sqlite3_finalize(q->stmt);
+	free(q);
+}
+
+bot_err
+store_demo_cast(store *st, json_t **out)
+{
+	*out = NULL;
+	if (table_exists(st->db, "demo_cast") != 1)
+		return BOT_ERR_NOT_FOUND;
+	json_t *cast = json_pack("{s:[], s:[]}", "members", "agents");
+	if (!cast)
+		return BOT_ERR_NOMEM;
+	json_t *members = json_object_get(cast, "members");
+	json_t *agents = json_object_get(cast, "agents");
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT m.id, m.name, d.scenario FROM demo_cast d JOIN members m ON "
+			       "m.id = d.member_id ORDER BY m.id",
+			       -1, &s, NULL) != SQLITE_OK)
+		goto fail;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0);
+		store_account acc[16];
+		size_t n = 0;
+		if (store_member_accounts(st, id, acc, 16, &n) != BOT_OK)
+			goto fail;
+		json_t *accounts = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(accounts, json_pack("{s:I, s:s, s:s}", "id",
+								  (json_int_t)acc[i].id,
+								  "account_no", acc[i].account_no,
+								  "name", acc[i].name));
+		json_array_append_new(members,
+				      json_pack("{s:I, s:s, s:o, s:s}", "id", (json_int_t)id,
+						"name", sqlite3_column_text(s, 1), "accounts",
+						accounts, "scenario", sqlite3_column_text(s, 2)));
+	}
+	sqlite3_finalize(s);
+	if (sqlite3_prepare_v2(st->db, "SELECT id, name FROM agents ORDER BY id", -1, &s, NULL) !=
+	    SQLITE_OK)
+		goto fail;
+	while (sqlite3_step(s) == SQLITE_ROW)
+		json_array_append_new(agents, json_pack("{s:I, s:s}", "id",
+							(json_int_t)sqlite3_column_int64(s, 0),
+							"name", sqlite3_column_text(s, 1)));
+	sqlite3_finalize(s);
+	*out = cast;
+	return BOT_OK;
+fail:
+	sqlite3_finalize(s);
+	json_decref(cast);
+	return BOT_ERR_DB;
+}

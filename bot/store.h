@@ -1,0 +1,141 @@
+/* The store: all state in one SQLite database (WAL, synchronous=FULL).
+ * Only store.c includes sqlite3.h. Writes go through one read-write handle
+ * and are grouped: the server opens a batch at the first write of a loop turn
+ * and commits it once at the end of the turn (group commit); nothing is
+ * acknowledged to a client before store_batch_commit() returned BOT_OK.
+ * Answers read through prepared queries on a separate read-only handle. */
+#ifndef BOT_STORE_H
+#define BOT_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+#include "err.h"
+
+typedef struct store store;
+
+typedef struct store_options {
+	const char *path;     /* database file; created with the schema when absent */
+	int load_demo;        /* load the demo cast when the database is new */
+	int readonly_answers; /* reserved: always on */
+} store_options;
+
+/* Opens (creating and migrating as needed) the database. On failure writes a
+ * one-line reason into ERR. Caller owns *OUT; free with store_close(). */
+bot_err store_open(const store_options *opt, store **out, char *err, size_t errlen);
+void store_close(store *st);
+int store_schema_version(store *st);
+/* Writes a probe row inside a rolled-back transaction: is the disk writable? */
+bot_err store_check_writable(store *st);
+
+/* ---- group commit -------------------------------------------------------- */
+
+/* Starts a batch if none is open (cheap when one is). */
+bot_err store_batch_begin(store *st);
+/* Commits the open batch (no-op without one). On failure the batch is rolled
+ * back and every write in it is lost: the caller must not acknowledge them. */
+bot_err store_batch_commit(store *st);
+int store_batch_open(const store *st);
+/* Throws the open batch away (for dry runs such as `botd ask`). */
+void store_batch_rollback(store *st);
+/* Microseconds the last commit took (for metrics). */
+int64_t store_last_commit_us(const store *st);
+
+/* ---- conversations and messages ----------------------------------------- */
+
+typedef struct store_conversation {
+	char id[33];
+	int64_t member_id;  /* 0 when unknown */
+	int64_t account_id; /* 0 when not chosen */
+	char channel[8];    /* "web" | "kakao" */
+	char state[8];      /* "bot" | "queued" | "agent" | "closed" */
+	char lang[4];
+	int64_t last_seq;
+	int misses;
+	/* JSON {"intent":..,"slots":..} of a question waiting for the member to
+	 * choose an account; empty when none. */
+	char pending[512];
+} store_conversation;
+
+/* Creates a conversation with a fresh random id (inside the open batch). */
+bot_err store_conversation_create(store *st, int64_t member_id, const char *channel,
+				  const char *channel_key, store_conversation *out);
+/* Loads conversation ID. BOT_ERR_NOT_FOUND when absent. */
+bot_err store_conversation_get(store *st, const char *id, store_conversation *out);
+/* Latest open conversation for a KakaoTalk bot user key. */
+bot_err store_conversation_find_channel(store *st, const char *channel, const char *channel_key,
+					store_conversation *out);
+/* Saves account_id, state, lang, misses and pending of CONV. */
+bot_err store_conversation_update(store *st, const store_conversation *conv);
+
+typedef struct store_message {
+	int64_t seq;
+	const char *sender;    /* "customer" | "bot" | "agent" | "system" */
+	const char *client_id; /* may be NULL */
+	int64_t agent_id;
+	const char *text;
+	const char *intent;    /* may be NULL */
+	const char *meta;      /* JSON text or NULL */
+	const char *created_at;
+} store_message;
+
+/* Appends MSG to CONV (assigning msg->seq = ++conv->last_seq) inside the open
+ * batch. When MSG has a client_id already stored in this conversation,
+ * nothing is written, *DUPLICATE is set and msg->seq is the stored one. */
+bot_err store_message_append(store *st, store_conversation *conv, store_message *msg,
+			     int *duplicate);
+/* Calls FN for each message of CONV with seq > AFTER, in order; the message's
+ * strings are borrowed for the duration of the call only. */
+typedef int (*store_message_fn)(void *ctx, const store_message *msg);
+bot_err store_messages_after(store *st, const char *conv_id, int64_t after, store_message_fn fn,
+			     void *ctx);
+/* The reply stored right after the customer message with CLIENT_ID, if any:
+ * lets a retried message be answered once, not twice. */
+bot_err store_message_by_client_id(store *st, const char *conv_id, const char *client_id,
+				   int64_t *seq_out);
+
+/* ---- the handoff queue ---------------------------------------------------- */
+
+/* Puts CONV in the agent queue (inside the open batch) and sets its state to
+ * "queued". INTENT, SLOTS_JSON and ATTACHMENTS_JSON may be NULL. */
+bot_err store_handoff_enqueue(store *st, store_conversation *conv, const char *reason,
+			      int priority, const char *intent, const char *slots_json,
+			      const char *attachments_json);
+
+/* ---- members and accounts ----------------------------------------------- */
+
+typedef struct store_account {
+	int64_t id;
+	char account_no[32];
+	char name[128];
+} store_account;
+
+/* Active memberships of MEMBER (left_at IS NULL), up to MAX, ordered by
+ * account number. *N receives the count found. */
+bot_err store_member_accounts(store *st, int64_t member_id, store_account *out, size_t max,
+			      size_t *n);
+/* BOT_OK when MEMBER currently belongs to ACCOUNT, else BOT_ERR_FORBIDDEN. */
+bot_err store_member_can_see(store *st, int64_t member_id, int64_t account_id);
+/* Looks a member's name up; BOT_ERR_NOT_FOUND for unknown or departed ids. */
+bot_err store_member_name(store *st, int64_t member_id, char *buf, size_t len);
+bot_err store_agent_name(store *st, int64_t agent_id, char *buf, size_t len);
+/* The demo cast as JSON ({"members":[...],"agents":[...]}); caller owns it. */
+bot_err store_demo_cast(store *st, json_t **out);
+/* Member linked to a KakaoTalk bot user key; BOT_ERR_NOT_FOUND when none. */
+bot_err store_kakao_member(store *st, const char *bot_user_key, int64_t *member_id);
+
+/* ---- read-only answer queries ------------------------------------------- */
+
+typedef struct store_query store_query;
+
+/* Prepares SQL once on the read-only handle. Only named parameters
+ * (:member, :account, :now, ...) are allowed. Caller owns *OUT. */
+bot_err store_query_prepare(store *st, const char *sql, store_query **out, char *err,
+			    size_t errlen);
+/* Binds each named parameter from PARAMS (key without the ':'; a key absent
+ * from PARAMS binds NULL), runs, and returns at most MAX_ROWS rows as a JSON
+ * array of objects keyed by column name. Caller owns *ROWS. */
+bot_err store_query_run(store_query *q, const json_t *params, size_t max_rows, json_t **rows);
+void store_query_free(store_query *q);
+
+#endif
