@@ -393,6 +393,32 @@ render_text(const answer_spec *s, const char *tpl, const json_t *data, const cha
 	return rc;
 }
 
+/* Runs every query of S with PARAMS and stores, in DATA, each result as
+ * "<name>" (rows, capped), "<name>_more" (rows were left off) and
+ * "<name>_count" (rows shown). PARAMS and DATA stay the caller's. */
+static bot_err
+run_queries(const answer_spec *s, const json_t *params, json_t *data)
+{
+	for (size_t i = 0; i < s->n_queries; i++) {
+		const answer_query *q = &s->queries[i];
+		json_t *rows = NULL;
+		char key[160];
+		/* One row past the cap tells whether a "more" line is due. */
+		bot_err rc = store_query_run(q->q, params, q->max_rows + 1, &rows);
+		if (rc != BOT_OK)
+			return rc;
+		int has_more = json_array_size(rows) > q->max_rows;
+		if (has_more)
+			json_array_remove(rows, q->max_rows);
+		snprintf(key, sizeof(key), "%s_more", q->name);
+		json_object_set_new(data, key, json_boolean(has_more));
+		snprintf(key, sizeof(key), "%s_count", q->name);
+		json_object_set_new(data, key, json_integer((json_int_t)json_array_size(rows)));
+		json_object_set_new(data, q->name, rows);
+	}
+	return BOT_OK;
+}
+
 /* ---- answer_render -------------------------------------------------------- */
 
 /* Picks the account for REQ among the member's accounts. Sets *CHOSEN (NULL
@@ -489,13 +515,8 @@ answer_render(answer_engine *eng, const answer_request *req, answer_reply *out)
 	if (!s->needs_account) {
 		/* Rules and steps only; queries, if any, see no account. */
 		json_object_set_new(params, "account", json_null());
-		for (size_t i = 0; i < s->n_queries; i++) {
-			json_t *rows = NULL;
-			if ((rc = store_query_run(s->queries[i].q, params, s->queries[i].max_rows,
-						  &rows)) != BOT_OK)
-				goto fail;
-			json_object_set_new(data, s->queries[i].name, rows);
-		}
+		if ((rc = run_queries(s, params, data)) != BOT_OK)
+			goto fail;
 		rc = render_text(s, json_string_value(json_object_get(s->answer, lang)), data, lang,
 				 &out->text);
 		if (rc != BOT_OK)
@@ -561,20 +582,8 @@ answer_render(answer_engine *eng, const answer_request *req, answer_reply *out)
 	json_object_set_new(data, "account_no", json_string(chosen->account_no));
 	json_object_set_new(data, "account_name", json_string(chosen->name));
 	json_object_set_new(data, "account_count", json_integer((json_int_t)n_acc));
-	for (size_t i = 0; i < s->n_queries; i++) {
-		const answer_query *q = &s->queries[i];
-		json_t *rows = NULL;
-		char more[160];
-		/* One row past the cap tells whether a "more" line is due. */
-		if ((rc = store_query_run(q->q, params, q->max_rows + 1, &rows)) != BOT_OK)
-			goto fail;
-		int has_more = json_array_size(rows) > q->max_rows;
-		if (has_more)
-			json_array_remove(rows, q->max_rows);
-		snprintf(more, sizeof(more), "%s_more", q->name);
-		json_object_set_new(data, more, json_boolean(has_more));
-		json_object_set_new(data, q->name, rows);
-	}
+	if ((rc = run_queries(s, params, data)) != BOT_OK)
+		goto fail;
 	if (s->handoff_if && json_array_size(json_object_get(data, s->handoff_if)) > 0)
 		out->handoff = 1;
 	rc = render_text(s, json_string_value(json_object_get(s->answer, lang)), data, lang,

@@ -527,7 +527,22 @@ static bot_err
 render_section(render *r, const tag *open, const char *body, const char *body_end,
 	       const scope *sc)
 {
-	const json_t *v = lookup(sc, open->name);
+	const json_t *v;
+	json_t *flag = NULL;
+	if (!strcmp(open->name, "@first") || !strcmp(open->name, "@last")) {
+		/* Row position flags, for separators between rows. */
+		const scope *row = row_scope(sc);
+		if (!row)
+			return fail_msg(r, BOT_ERR_TEMPLATE, "{{%c%s}} outside a list", open->kind,
+					open->name);
+		flag = json_boolean(open->name[1] == 'f' ? row->index == 0
+							 : row->index + 1 == row->count);
+		bot_err rc = truthy(flag) == (open->kind == '#') ? render_span(r, body, body_end, sc)
+								   : BOT_OK;
+		json_decref(flag);
+		return rc;
+	}
+	v = lookup(sc, open->name);
 	if (!v)
 		return fail_msg(r, BOT_ERR_TEMPLATE, "{{%c%s}}: no such field", open->kind,
 				open->name);

@@ -11,6 +11,8 @@
  *   {{name|count}}      the number of rows of a list
  *   {{@index}}          1-based number of the current row inside a list section
  *   {{@count}}          rows in the list being repeated
+ *   {{#@first}}..{{/@first}}, {{^@last}}..{{/@last}}  row position tests
+ *                       inside a list (e.g. separators between rows)
  *   {{.}}               the current row itself (lists of plain values)
  *   {{! comment }}      renders nothing
  *   {{#list}}..{{/list}} repeats for each row of an array (or once when truthy)

@@ -128,6 +128,8 @@ test_sections(void **state)
 	expect("{{#flag}}yes {{x}}{{/flag}}{{^zero}} zero{{/zero}}{{^nul}} null{{/nul}}", rows,
 	       "ko", "yes top zero null");
 	expect("{{rows|count}}", rows, "ko", "3");
+	expect("{{#rows}}{{^@first}}, {{/@first}}{{n}}{{#@last}}.{{/@last}}{{/rows}}", rows, "ko",
+	       "a, b, c.");
 	expect("{{rows.n}}", rows, "ko", "a");
 	expect("{{#rows}}{{#flag}}[{{n}}]{{/flag}}{{/rows}}", rows, "ko", "[a][b][c]");
 	expect("{{#l}}{{.}},{{/l}}", "{\"l\":[1,2]}", "ko", "1,2,");
@@ -152,6 +154,7 @@ test_missing_is_error(void **state)
 	expect_err("{{#nope}}x{{/nope}}", "{}", BOT_ERR_TEMPLATE);
 	expect_err("{{n}}", "{\"n\":null}", BOT_ERR_TEMPLATE);
 	expect_err("{{@index}}", "{}", BOT_ERR_TEMPLATE);
+	expect_err("{{#@first}}x{{/@first}}", "{}", BOT_ERR_TEMPLATE);
 	expect_err("{{a|bogus}}", "{\"a\":1}", BOT_ERR_TEMPLATE);
 	expect_err("{{#rows}}{{n}}{{/rows}}", "{\"rows\":[{\"n\":1},{}]}", BOT_ERR_TEMPLATE);
 }
