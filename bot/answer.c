@@ -419,6 +419,16 @@ run_queries(const answer_spec *s, const json_t *params, json_t *data)
 	return BOT_OK;
 }
 
+/* Templates end sections with newlines; the last one would show as a blank
+ * line above the quick replies. */
+static void
+trim_end(char *text)
+{
+	size_t n = text ? strlen(text) : 0;
+	while (n && (text[n - 1] == '\n' || text[n - 1] == ' '))
+		text[--n] = '\0';
+}
+
 /* ---- answer_render -------------------------------------------------------- */
 
 /* Picks the account for REQ among the member's accounts. Sets *CHOSEN (NULL
@@ -593,6 +603,7 @@ answer_render(answer_engine *eng, const answer_request *req, answer_reply *out)
 	if (out->handoff)
 		attach_rows(s, chosen, data, out);
 done:
+	trim_end(out->text);
 	free(acc);
 	json_decref(params);
 	json_decref(data);
