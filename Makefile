@@ -88,7 +88,7 @@ run:
 UNIT_TESTS := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(patsubst %,$(BUILD)/tests/test_%,$(UNIT_TESTS))
 # Extra modules a unit test needs, when its module calls them.
-UNIT_DEPS_intent := normalize
+UNIT_DEPS_intent := normalize slot
 UNIT_DEPS_answer := template
 UNIT_DEPS_dialog := intent normalize answer template
 UNIT_DEPS_store  := clock embedded_sql
@@ -129,3 +129,14 @@ install: all
 
 clean:
 	rm -rf $(BUILD)
+
+# ---- intent engine benchmark (not a timed test) -----------------------------
+
+BENCH_INTENTS_OBJS := $(BUILD)/obj/intent.o $(BUILD)/obj/normalize.o $(BUILD)/obj/slot.o \
+	$(BUILD)/obj/err.o $(BUILD)/obj/log.o
+
+$(BUILD)/tests/bench_intents: tests/bench/bench_intents.c $(BENCH_INTENTS_OBJS) | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ibot -o $@ $^ $(PKG_LIBS) -lm
+
+bench-intents: $(BUILD)/tests/bench_intents
+	$(BUILD)/tests/bench_intents intents

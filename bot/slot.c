@@ -1,0 +1,554 @@
+/* Slot canonicalisers (see slot.h). Everything here works on small, already
+ * normalised captures, in fixed stack buffers: nothing is allocated. */
+#include "slot.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Longer captures are cut: a period or month phrase is a few words. */
+#define COMPACT_MAX 256
+#define KST_OFFSET (9 * 3600)
+
+bot_err
+slot_canon_parse(const char *name, slot_canon *out)
+{
+	static const struct {
+		const char *name;
+		slot_canon canon;
+	} names[] = {
+		{"text", SLOT_CANON_TEXT},
+		{"period", SLOT_CANON_PERIOD},
+		{"month", SLOT_CANON_MONTH},
+		{"card_last4", SLOT_CANON_CARD_LAST4},
+	};
+	size_t i;
+
+	for (i = 0; name && i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(name, names[i].name)) {
+			*out = names[i].canon;
+			return BOT_OK;
+		}
+	}
+	return BOT_ERR_NOT_FOUND;
+}
+
+/* ---- calendar arithmetic (proleptic Gregorian, days since 1970-01-01) ---- */
+
+static long
+days_from_civil(int y, int m, int d)
+{
+	long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void
+civil_from_days(long z, int *y, int *m, int *d)
+{
+	long era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static int
+days_in_month(int y, int m)
+{
+	static const int dim[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return dim[m - 1];
+}
+
+/* Today's day number on the Seoul calendar. */
+static long
+seoul_today(time_t now)
+{
+	long long t = (long long)now + KST_OFFSET;
+
+	return (long)(t >= 0 ? t / 86400 : (t - 86399) / 86400);
+}
+
+static bot_err
+put_range(long from, long to, char *out, size_t outlen)
+{
+	int y1, m1, d1, y2, m2, d2;
+	int n;
+
+	civil_from_days(from, &y1, &m1, &d1);
+	civil_from_days(to, &y2, &m2, &d2);
+	n = snprintf(out, outlen, "%04d-%02d-%02d..%04d-%02d-%02d", y1, m1, d1, y2, m2, d2);
+	return n < 0 || (size_t)n >= outlen ? BOT_ERR_LIMIT : BOT_OK;
+}
+
+static bot_err
+put_str(const char *s, char *out, size_t outlen)
+{
+	size_t n = strlen(s);
+
+	if (n >= outlen)
+		return BOT_ERR_LIMIT;
+	memcpy(out, s, n + 1);
+	return BOT_OK;
+}
+
+/* Copies TEXT without spaces into BUF, so "지난 달" and "지난달", "last 7
+ * days" and "last7days" look the same to the keyword tests below. */
+static void
+compact(const char *text, size_t len, char *buf)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < len && o < COMPACT_MAX - 1; i++) {
+		if (text[i] != ' ')
+			buf[o++] = text[i];
+	}
+	buf[o] = '\0';
+}
+
+static int
+has_any(const char *s, const char *const *words)
+{
+	for (; *words; words++) {
+		if (strstr(s, *words))
+			return 1;
+	}
+	return 0;
+}
+
+/* ---- "최근 7일", "last 2 weeks", "past month" ---- */
+
+/* Reads a count at S: digits, or a number word. */
+static int
+read_count(const char *s, const char **end)
+{
+	static const struct {
+		const char *w;
+		int v;
+	} words[] = {
+		{"one", 1},   {"a", 1},	     {"two", 2},      {"three", 3},  {"six", 6},
+		{"seven", 7}, {"ten", 10},   {"fourteen", 14}, {"thirty", 30}, {"한", 1},
+		{"두", 2},    {"세", 3},     {"석", 3},       {"여섯", 6},
+	};
+	size_t i;
+
+	if (*s >= '0' && *s <= '9') {
+		long v = strtol(s, (char **)end, 10);
+
+		return v > 0 && v <= 3660 ? (int)v : -1;
+	}
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		size_t n = strlen(words[i].w);
+
+		if (!strncmp(s, words[i].w, n)) {
+			*end = s + n;
+			return words[i].v;
+		}
+	}
+	return -1;
+}
+
+/* Reads a unit at S and returns its length in days, or -1. */
+static int
+read_unit(const char *s)
+{
+	static const struct {
+		const char *w;
+		int days;
+	} units[] = {
+		{"일", 1},     {"days", 1},   {"day", 1},   {"주일", 7},  {"주", 7},
+		{"weeks", 7},  {"week", 7},   {"개월", 30}, {"달", 30},   {"months", 30},
+		{"month", 30},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (!strncmp(s, units[i].w, strlen(units[i].w)))
+			return units[i].days;
+	}
+	return -1;
+}
+
+/* Returns the span in days of a "recent N units" phrase, 0 when there is
+ * none. "최근"/"past"/"recent" allow an implied one ("past week"); "지난" and
+ * "last" need a number, because "지난주"/"last week" mean the calendar week. */
+static int
+relative_span(const char *s)
+{
+	static const struct {
+		const char *w;
+		int implied_one;
+	} prefixes[] = {
+		{"최근", 1}, {"past", 1}, {"recent", 1}, {"지난", 0}, {"last", 0},
+	};
+	size_t i;
+
+	if (strstr(s, "일주일"))
+		return 7;
+	if (strstr(s, "보름"))
+		return 15;
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		const char *p = strstr(s, prefixes[i].w);
+
+		while (p) {
+			const char *q = p + strlen(prefixes[i].w), *e = q;
+			int n = read_count(q, &e), u;
+
+			if (n < 0 && prefixes[i].implied_one) {
+				n = 1;
+				e = q;
+			}
+			if (n > 0 && (u = read_unit(e)) > 0)
+				return n * u;
+			p = strstr(p + 1, prefixes[i].w);
+		}
+	}
+	/* "7일간", "30일 동안" */
+	for (i = 0; s[i]; i++) {
+		if (s[i] >= '0' && s[i] <= '9' && (i == 0 || s[i - 1] < '0' || s[i - 1] > '9')) {
+			const char *e;
+			int n = read_count(s + i, &e);
+
+			if (n > 0 && (!strncmp(e, "일간", strlen("일간")) ||
+				      !strncmp(e, "일동안", strlen("일동안"))))
+				return n;
+		}
+	}
+	return 0;
+}
+
+/* ---- explicit dates: "10월 1일부터 15일까지", "2026-10-01~2026-10-15" ---- */
+
+struct pdate {
+	int y, m, d; /* 0 = not given */
+};
+
+/* Splits S into at most two partial dates. A field that repeats or goes back
+ * in Y-M-D order starts the next date ("10월 1일부터 15일까지" is
+ * {m10 d1}, {d15}). Returns the number of dates found. */
+static int
+scan_dates(const char *s, struct pdate *out)
+{
+	int n = 0, order = -1;
+	struct pdate cur = {0, 0, 0};
+	const char *p = s;
+
+	while (*p && n < 2) {
+		const char *e;
+		long v;
+		int field, nd;
+
+		if (*p < '0' || *p > '9') {
+			p++;
+			continue;
+		}
+		v = strtol(p, (char **)&e, 10);
+		nd = (int)(e - p);
+		if (v > 9999) {
+			p = e;
+			continue;
+		}
+		/* Separated forms: 2026-10-01, 2026.10.1, 10/15. */
+		if ((*e == '-' || *e == '.' || *e == '/') && e[1] >= '0' && e[1] <= '9') {
+			char sep = *e;
+			long v2, v3 = 0;
+			const char *e2, *e3;
+
+			v2 = strtol(e + 1, (char **)&e2, 10);
+			if (nd == 4 && *e2 == sep && e2[1] >= '0' && e2[1] <= '9') {
+				v3 = strtol(e2 + 1, (char **)&e3, 10);
+				e2 = e3;
+			}
+			if (order >= 0) {
+				out[n++] = cur;
+				if (n == 2)
+					break;
+			}
+			if (nd == 4) {
+				cur.y = (int)v;
+				cur.m = (int)v2;
+				cur.d = (int)v3;
+			} else {
+				cur.y = 0;
+				cur.m = (int)v;
+				cur.d = (int)v2;
+			}
+			order = 2;
+			p = e2;
+			continue;
+		}
+		if (!strncmp(e, "년", strlen("년"))) {
+			field = 0;
+			e += strlen("년");
+			if (nd == 2)
+				v += 2000;
+		} else if (!strncmp(e, "월", strlen("월"))) {
+			field = 1;
+			e += strlen("월");
+		} else if (!strncmp(e, "일", strlen("일"))) {
+			field = 2;
+			e += strlen("일");
+		} else {
+			p = e;
+			continue;
+		}
+		if (field <= order) {
+			out[n++] = cur;
+			memset(&cur, 0, sizeof(cur));
+			if (n == 2)
+				break;
+		}
+		if (field == 0)
+			cur.y = (int)v;
+		else if (field == 1)
+			cur.m = (int)v;
+		else
+			cur.d = (int)v;
+		order = field;
+		p = e;
+	}
+	if (order >= 0 && n < 2)
+		out[n++] = cur;
+	return n;
+}
+
+static int
+valid_date(int y, int m, int d)
+{
+	return y >= 2000 && y <= 2100 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+}
+
+static bot_err
+explicit_range(const char *s, time_t now, char *out, size_t outlen)
+{
+	struct pdate dt[2];
+	int n = scan_dates(s, dt), ty, tm, td, y1, m1, d1, y2, m2, d2;
+	long today = seoul_today(now), from, to;
+
+	if (n == 0)
+		return BOT_ERR_NOT_FOUND;
+	civil_from_days(today, &ty, &tm, &td);
+	if (!dt[0].m && !dt[0].y)
+		return BOT_ERR_NOT_FOUND; /* a bare day ("15일") is too vague */
+	y1 = dt[0].y ? dt[0].y : ty;
+	m1 = dt[0].m ? dt[0].m : 1;
+	if (n == 1) {
+		y2 = y1;
+		m2 = dt[0].m ? m1 : 12;
+		d1 = dt[0].d ? dt[0].d : 1;
+		d2 = dt[0].d ? dt[0].d : (m2 >= 1 && m2 <= 12 ? days_in_month(y2, m2) : 1);
+	} else {
+		y2 = dt[1].y ? dt[1].y : y1;
+		m2 = dt[1].m ? dt[1].m : m1;
+		d1 = dt[0].d ? dt[0].d : 1;
+		d2 = dt[1].d ? dt[1].d : (m2 >= 1 && m2 <= 12 ? days_in_month(y2, m2) : 1);
+	}
+	if (!valid_date(y1, m1, d1) || !valid_date(y2, m2, d2))
+		return BOT_ERR_NOT_FOUND;
+	from = days_from_civil(y1, m1, d1);
+	to = days_from_civil(y2, m2, d2);
+	/* Without a year, people mean the most recent such date. */
+	if (!dt[0].y && from > today) {
+		y1--;
+		if (!(n == 2 && dt[1].y))
+			y2--;
+		if (!valid_date(y1, m1, d1) || !valid_date(y2, m2, d2))
+			return BOT_ERR_NOT_FOUND;
+		from = days_from_civil(y1, m1, d1);
+		to = days_from_civil(y2, m2, d2);
+	}
+	/* "12월 20일부터 1월 5일까지" crosses a new year. */
+	if (to < from && n == 2 && !dt[1].y && valid_date(y2 + 1, m2, d2))
+		to = days_from_civil(y2 + 1, m2, d2);
+	if (to < from)
+		return BOT_ERR_NOT_FOUND;
+	return put_range(from, to, out, outlen);
+}
+
+static bot_err
+canon_period(const char *s, time_t now, char *out, size_t outlen)
+{
+	static const char *const today[] = {"오늘", "금일", "today", NULL};
+	static const char *const yesterday[] = {"어제", "어저께", "전일", "yesterday", NULL};
+	static const char *const this_week[] = {"이번주", "금주", "thisweek", NULL};
+	static const char *const last_week[] = {"지난주", "저번주", "전주", "lastweek",
+						"previousweek", NULL};
+	static const char *const this_month[] = {"이번달", "금월", "당월", "thismonth", NULL};
+	static const char *const last_month[] = {"지난달", "저번달", "전월", "전달", "lastmonth",
+						 "previousmonth", NULL};
+	static const char *const all[] = {"전체", "전부", "모든", "모두", "전기간", "처음부터",
+					  "all", "entire", "everything", "whole", NULL};
+	long today_n = seoul_today(now);
+	int span = relative_span(s);
+
+	if (span == 7)
+		return put_str("last_7_days", out, outlen);
+	if (span == 14)
+		return put_str("last_14_days", out, outlen);
+	if (span == 30)
+		return put_str("last_30_days", out, outlen);
+	if (span > 0)
+		return put_range(today_n - span + 1, today_n, out, outlen);
+	if (explicit_range(s, now, out, outlen) == BOT_OK)
+		return BOT_OK;
+	if (has_any(s, today))
+		return put_str("today", out, outlen);
+	if (has_any(s, yesterday))
+		return put_str("yesterday", out, outlen);
+	if (has_any(s, this_week))
+		return put_str("this_week", out, outlen);
+	if (has_any(s, last_week))
+		return put_str("last_week", out, outlen);
+	if (has_any(s, this_month))
+		return put_str("this_month", out, outlen);
+	if (has_any(s, last_month))
+		return put_str("last_month", out, outlen);
+	if (has_any(s, all))
+		return put_str("all", out, outlen);
+	return BOT_ERR_NOT_FOUND;
+}
+
+/* ---- tax invoice month ---- */
+
+static int
+english_month(const char *s)
+{
+	static const char *const names[] = {"jan", "feb", "mar", "apr", "may", "jun",
+					    "jul", "aug", "sep", "oct", "nov", "dec"};
+	int i;
+
+	for (i = 0; i < 12; i++) {
+		if (strstr(s, names[i]))
+			return i + 1;
+	}
+	return 0;
+}
+
+static bot_err
+canon_month(const char *s, time_t now, char *out, size_t outlen)
+{
+	static const char *const this_month[] = {"이번달", "금월", "당월", "thismonth", NULL};
+	static const char *const last_month[] = {"지난달", "저번달", "전월", "전달", "lastmonth",
+						 "previousmonth", NULL};
+	int ty, tm, td, y = 0, m = 0, n;
+	const char *p;
+
+	civil_from_days(seoul_today(now), &ty, &tm, &td);
+	if (has_any(s, last_month)) {
+		y = tm == 1 ? ty - 1 : ty;
+		m = tm == 1 ? 12 : tm - 1;
+	} else if (has_any(s, this_month)) {
+		y = ty;
+		m = tm;
+	} else {
+		for (p = s; *p; p++) {
+			const char *e;
+			long v;
+
+			if (*p < '0' || *p > '9' || (p > s && p[-1] >= '0' && p[-1] <= '9'))
+				continue;
+			v = strtol(p, (char **)&e, 10);
+			if (!strncmp(e, "년", strlen("년"))) {
+				y = (int)(e - p == 2 ? v + 2000 : v);
+			} else if (!strncmp(e, "월", strlen("월"))) {
+				m = (int)v;
+			} else if (e - p == 4 && (*e == '-' || *e == '.' || *e == '/') && e[1] >= '0' &&
+				   e[1] <= '9') {
+				y = (int)v;
+				m = (int)strtol(e + 1, (char **)&e, 10);
+			}
+			p = e - 1;
+		}
+		if (!m)
+			m = english_month(s);
+		if (!y) {
+			for (p = s; *p; p++) {
+				/* "september 2026" */
+				if (p[0] == '2' && p[1] == '0' && p[2] >= '0' && p[2] <= '9' &&
+				    p[3] >= '0' && p[3] <= '9' && (p[4] < '0' || p[4] > '9')) {
+					y = (int)strtol(p, NULL, 10);
+					break;
+				}
+			}
+		}
+		if (m < 1 || m > 12)
+			return BOT_ERR_NOT_FOUND;
+		if (!y)
+			y = m > tm ? ty - 1 : ty;
+	}
+	if (y < 2000 || y > 2100)
+		return BOT_ERR_NOT_FOUND;
+	n = snprintf(out, outlen, "%04d-%02d", y, m);
+	return n < 0 || (size_t)n >= outlen ? BOT_ERR_LIMIT : BOT_OK;
+}
+
+/* ---- card last four ---- */
+
+static bot_err
+canon_last4(const char *s, char *out, size_t outlen)
+{
+	const char *p, *found = NULL;
+
+	/* The last run of exactly four digits: "끝자리 1234", "ending in 1234". */
+	for (p = s; *p; p++) {
+		if (*p >= '0' && *p <= '9' && (p == s || p[-1] < '0' || p[-1] > '9')) {
+			const char *e = p;
+
+			while (*e >= '0' && *e <= '9')
+				e++;
+			if (e - p == 4)
+				found = p;
+			p = e - 1;
+		}
+	}
+	if (!found)
+		return BOT_ERR_NOT_FOUND;
+	if (outlen < 5)
+		return BOT_ERR_LIMIT;
+	memcpy(out, found, 4);
+	out[4] = '\0';
+	return BOT_OK;
+}
+
+bot_err
+slot_canonicalize(slot_canon canon, const char *text, size_t len, time_t now, char *out,
+		  size_t outlen)
+{
+	char s[COMPACT_MAX];
+
+	if (!text || !out || !outlen)
+		return BOT_ERR_INVAL;
+	if (canon == SLOT_CANON_TEXT) {
+		if (len >= outlen)
+			len = outlen - 1;
+		memcpy(out, text, len);
+		out[len] = '\0';
+		return len ? BOT_OK : BOT_ERR_NOT_FOUND;
+	}
+	compact(text, len, s);
+	switch (canon) {
+	case SLOT_CANON_PERIOD:
+		return canon_period(s, now, out, outlen);
+	case SLOT_CANON_MONTH:
+		return canon_month(s, now, out, outlen);
+	case SLOT_CANON_CARD_LAST4:
+		return canon_last4(s, out, outlen);
+	case SLOT_CANON_TEXT:
+		break;
+	}
+	return BOT_ERR_NOT_FOUND;
+}

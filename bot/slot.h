@@ -1,0 +1,37 @@
+/* Slot canonicalisers: turn the text a pattern captured (already normalised:
+ * NFKC, case folded, single spaces) into the canonical value answers use.
+ *   period      today, yesterday, this_week, last_week, last_7_days,
+ *               last_14_days, last_30_days, this_month, last_month, all, or
+ *               "YYYY-MM-DD..YYYY-MM-DD"
+ *   month       "YYYY-MM" (tax invoice month)
+ *   card_last4  four digits
+ * Relative dates resolve against NOW on the Asia/Seoul calendar (UTC+9, no
+ * daylight saving). */
+#ifndef BOT_SLOT_H
+#define BOT_SLOT_H
+
+#include <stddef.h>
+#include <time.h>
+#include "err.h"
+
+typedef enum slot_canon {
+	SLOT_CANON_TEXT = 0, /* the captured text as is */
+	SLOT_CANON_PERIOD,
+	SLOT_CANON_MONTH,
+	SLOT_CANON_CARD_LAST4,
+} slot_canon;
+
+/* Big enough for every canonical value ("YYYY-MM-DD..YYYY-MM-DD" is 22). */
+#define SLOT_VALUE_MAX 64
+
+/* Maps a canonicaliser name from an intent file ("period", "month",
+ * "card_last4", "text") to its enum. Returns BOT_ERR_NOT_FOUND when unknown. */
+bot_err slot_canon_parse(const char *name, slot_canon *out);
+
+/* Canonicalises LEN bytes at TEXT into OUT (OUTLEN bytes, NUL-terminated).
+ * Returns BOT_ERR_NOT_FOUND when the text holds no usable value (the slot is
+ * then left out rather than guessed), BOT_ERR_LIMIT when OUT is too small. */
+bot_err slot_canonicalize(slot_canon canon, const char *text, size_t len, time_t now, char *out,
+			  size_t outlen);
+
+#endif
