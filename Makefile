@@ -140,3 +140,9 @@ $(BUILD)/tests/bench_intents: tests/bench/bench_intents.c $(BENCH_INTENTS_OBJS) 
 
 bench-intents: $(BUILD)/tests/bench_intents
 	$(BUILD)/tests/bench_intents intents
+
+# ---- golden answers (tests/golden: one expected reply per demo member x intent x language)
+.PHONY: golden
+golden: all
+	python3 tests/golden/answer_specs.py check
+	sh tests/golden/run.sh $(BUILD)/botd

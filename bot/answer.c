@@ -349,6 +349,7 @@ add_context(const answer_request *req, json_t *params, json_t *data)
 		     &from, &to, &has_range);
 	json_object_set_new(data, "period", json_string(key));
 	json_object_set_new(data, "period_has_range", json_boolean(has_range));
+	json_object_set_new(data, "period_one_day", json_boolean(has_range && to - from <= 86400));
 	put_time(params, "period_from", from);
 	put_time(params, "period_to", to);
 	put_time(data, "period_from", from);

@@ -199,7 +199,7 @@ SPECS["tax_invoice_reissue"] = {
     },
     "labels": TAX_LABELS,
     "ko": "세금계산서 수정발행은 상담직원이 직접 처리해 드려야 해요. "
-          "{{account_name}}({{account_no}}) 광고계정 정보와 함께 상담직원에게 연결해 드릴게요.\n"
+          "{{account_name}}({{account_no}}) 광고계정 정보를 상담직원에게 함께 전달할게요.\n"
           "{{#failed_count}}최근 12개월 동안 발행에 실패한 아래 세금계산서도 함께 전달돼요.\n{{/failed_count}}"
           "{{#failed}}- {{month|month}}분 · 공급가액 {{amount|won}} (부가세 {{vat|won}}) · "
           "실패 사유: {{failure_reason|label}}\n{{/failed}}"
@@ -208,8 +208,8 @@ SPECS["tax_invoice_reissue"] = {
           "상태 {{business_status|label}}\n{{/business}}"
           "\n사업자 정보 자체를 바꾸셔야 한다면 카카오비즈니스 관리자센터나 카카오비즈니스 "
           "고객센터로 문의해 주세요. 담당 대행사(마케터)가 있다면 대행사를 통해서도 요청하실 수 있어요.",
-    "en": "A corrected tax invoice has to be handled by a support agent, so I'll connect you with "
-          "one and pass on ad account {{account_name}} ({{account_no}}).\n"
+    "en": "A corrected tax invoice has to be handled by a support agent. I'll pass the details of "
+          "ad account {{account_name}} ({{account_no}}) on to them.\n"
           "{{#failed_count}}These invoices that failed to issue in the last 12 months go along "
           "too:\n{{/failed_count}}"
           "{{#failed}}- {{month|month}}: supply amount {{amount|won}} (VAT {{vat|won}}), "
@@ -379,12 +379,13 @@ SPECS["autopay_failure"] = {
           "{{#run_count}}{{run.run_at|datetime}}에 {{run.amount|won}} 결제를 시도했어요.\n{{/run_count}}"
           "{{#run}}{{@index}}. {{slot|label}} {{issuer}} {{last4|mask}}: {{result|label}}"
           "{{#decline_reason}} ({{decline_reason|label}}){{/decline_reason}}\n{{/run}}"
-          "{{^run}}자동결제 시도 기록이 없어요.\n{{/run}}"
+          "{{^run}}{{#acct.autopay}}자동결제 시도 기록이 없어요.{{/acct.autopay}}"
+          "{{^acct.autopay}}이 광고계정에는 자동결제가 등록되어 있지 않아요.{{/acct.autopay}}\n{{/run}}"
           "\n{{#acct.off_for_balance}}자동결제가 실패해 지금 이 광고계정은 잔액부족으로 광고가 OFF된 "
-          "상태예요. 캐시 잔액은 {{acct.cash_balance|won}}이에요. 결제할 수 있는 카드로 바꾸거나 "
-          "예비카드를 등록한 뒤 캐시를 충전하면 광고를 다시 집행할 수 있어요.\n{{/acct.off_for_balance}}"
-          "{{^acct.off_for_balance}}지금 이 광고계정의 운영 상태는 {{acct.status|label}}"
-          "{{#acct.off_reason}} (사유: {{acct.off_reason|label}}){{/acct.off_reason}}예요.\n"
+          "상태예요 (캐시 잔액 {{acct.cash_balance|won}}). 카드 한도와 유효기간을 확인하시고, 필요하면 "
+          "다른 카드로 바꾸거나 예비카드를 등록해 주세요.\n{{/acct.off_for_balance}}"
+          "{{^acct.off_for_balance}}현재 운영 상태: {{acct.status|label}}"
+          "{{#acct.off_reason}} · 사유: {{acct.off_reason|label}}{{/acct.off_reason}}\n"
           "{{/acct.off_for_balance}}"
           "등록된 결제카드: {{cards.n}}개 (최대 3개)\n\n" + RULE_AUTOPAY_KO + "\n"
           "[경로] " + SETTINGS_PATH_KO,
@@ -392,13 +393,14 @@ SPECS["autopay_failure"] = {
           "{{#run_count}}A charge of {{run.amount|won}} was tried on {{run.run_at|datetime}}.\n{{/run_count}}"
           "{{#run}}{{@index}}. {{slot|label}} {{issuer}} {{last4|mask}}: {{result|label}}"
           "{{#decline_reason}} ({{decline_reason|label}}){{/decline_reason}}\n{{/run}}"
-          "{{^run}}There is no auto-payment attempt on record.\n{{/run}}"
+          "{{^run}}{{#acct.autopay}}There is no auto-payment attempt on record.{{/acct.autopay}}"
+          "{{^acct.autopay}}This ad account has no auto-payment registered.{{/acct.autopay}}\n{{/run}}"
           "\n{{#acct.off_for_balance}}Because auto-payment failed, this ad account's ads are now "
-          "OFF for insufficient balance. The cash balance is {{acct.cash_balance|won}}. Switch to "
-          "a card that can pay or add a backup card, then top up cash to run ads again.\n"
+          "OFF for insufficient balance (cash balance {{acct.cash_balance|won}}). Check the cards' "
+          "limits and expiry dates, and switch to another card or add a backup card if needed.\n"
           "{{/acct.off_for_balance}}"
-          "{{^acct.off_for_balance}}The ad account's status is {{acct.status|label}}"
-          "{{#acct.off_reason}} (reason: {{acct.off_reason|label}}){{/acct.off_reason}}.\n"
+          "{{^acct.off_for_balance}}Current status: {{acct.status|label}}"
+          "{{#acct.off_reason}}, reason: {{acct.off_reason|label}}{{/acct.off_reason}}\n"
           "{{/acct.off_for_balance}}"
           "Payment cards registered: {{cards.n}} (up to 3)\n\n" + RULE_AUTOPAY_EN + "\n"
           "Where: " + SETTINGS_PATH_EN,
@@ -514,7 +516,7 @@ SPECS["virtual_account_reissue"] = {
         "ko": {"paid": "입금 완료", "expired": "입금 기한 지남", "waiting": "입금 대기"},
         "en": {"paid": "paid", "expired": "past its deposit deadline", "waiting": "awaiting deposit"},
     },
-    "ko": "1회성 가상계좌는 같은 계좌를 다시 발급받는 대신, 1회성 가상계좌를 새로 하나 더 발급받으시면 "
+    "ko": "1회성 가상계좌를 다시 받으시려면 1회성 가상계좌를 추가로 새로 발급받으시면 "
           "돼요. 발급할 때 휴대전화번호를 입력하면 가상계좌번호를 문자(SMS)로 받을 수 있어요.\n\n"
           "{{#last}}{{account_name}}({{account_no}}) 광고계정에서 가장 최근에 발급한 1회성 가상계좌예요.\n"
           "- {{bank}} {{number|mask}} · {{amount|won}} · {{state|label}}\n"
@@ -522,8 +524,8 @@ SPECS["virtual_account_reissue"] = {
           "{{#sms_phone}} · 문자 받은 번호 {{sms_phone}}{{/sms_phone}}\n{{/last}}"
           "{{^last}}{{account_name}}({{account_no}}) 광고계정에서 발급한 1회성 가상계좌는 아직 없어요.\n{{/last}}"
           "[경로] " + CASH_PATH_KO,
-    "en": "A one-time virtual account cannot be issued again as the same account; just issue "
-          "another one-time virtual account. If you enter a phone number when issuing it, the "
+    "en": "To get a one-time virtual account again, simply issue an additional one-time "
+          "virtual account. If you enter a phone number when issuing it, the "
           "account number is sent to you by SMS.\n\n"
           "{{#last}}The latest one-time virtual account for ad account {{account_name}} "
           "({{account_no}}):\n"
@@ -534,11 +536,11 @@ SPECS["virtual_account_reissue"] = {
           "yet.\n{{/last}}"
           "Where: " + CASH_PATH_EN,
     "general": {
-        "ko": "1회성 가상계좌는 같은 계좌를 다시 발급받는 대신, 1회성 가상계좌를 새로 하나 더 "
+        "ko": "1회성 가상계좌를 다시 받으시려면 1회성 가상계좌를 추가로 새로 "
               "발급받으시면 돼요. 발급할 때 휴대전화번호를 입력하면 가상계좌번호를 문자(SMS)로 받을 수 "
               "있어요.\n[경로] " + CASH_PATH_KO,
-        "en": "A one-time virtual account cannot be issued again as the same account; just issue "
-              "another one-time virtual account. If you enter a phone number when issuing it, the "
+        "en": "To get a one-time virtual account again, simply issue an additional one-time "
+              "virtual account. If you enter a phone number when issuing it, the "
               "account number is sent to you by SMS.\nWhere: " + CASH_PATH_EN,
     },
 }
@@ -593,7 +595,8 @@ SPECS["charge_refund_history"] = {
                "card_cancel": "card cancellation"},
     }),
     "ko": "{{account_name}}({{account_no}}) 광고계정의 {{period|label}}"
-          "{{#period_has_range}} ({{period_from|date}} ~ {{period_last|date}}){{/period_has_range}} "
+          "{{#period_has_range}} ({{period_from|date}}{{^period_one_day}} ~ {{period_last|date}}"
+          "{{/period_one_day}}){{/period_has_range}} "
           "충전·환불 내역이에요.\n"
           "{{#tx}}- {{created_at|datetime}} · {{kind|label}} {{amount|won}} · {{method|label}}"
           "{{#last4}} {{last4|mask}}{{/last4}} · {{payer}}{{#payer_departed}}(탈퇴){{/payer_departed}}\n{{/tx}}"
@@ -608,13 +611,14 @@ SPECS["charge_refund_history"] = {
           "지난 달, 전체, 맞춤설정으로 기간을 골라 조회할 수 있어요.\n"
           "[경로] " + HIST_PATH_KO,
     "en": "Charges and refunds on ad account {{account_name}} ({{account_no}}) for {{period|label}}"
-          "{{#period_has_range}} ({{period_from|date}} – {{period_last|date}}){{/period_has_range}}:\n"
+          "{{#period_has_range}} ({{period_from|date}}{{^period_one_day}} – {{period_last|date}}"
+          "{{/period_one_day}}){{/period_has_range}}:\n"
           "{{#tx}}- {{created_at|datetime}}: {{kind|label}} {{amount|won}}, {{method|label}}"
           "{{#last4}} {{last4|mask}}{{/last4}}, {{payer}}{{#payer_departed}} (left){{/payer_departed}}\n{{/tx}}"
           "{{#tx_more}}" + MORE_EN + "{{/tx_more}}"
           "{{^tx}}No charges or refunds in this period.\n{{/tx}}"
-          "{{#totals.n}}\nTotal: {{totals.n_charge}} charge(s) of {{totals.charged|won}}, "
-          "{{totals.n_refund}} refund(s) of {{totals.refunded|won}}\n"
+          "{{#totals.n}}\nTotals: charges {{totals.charged|won}} ({{totals.n_charge}}), "
+          "refunds {{totals.refunded|won}} ({{totals.n_refund}})\n"
           "{{#payers_count}}Paid by: {{#payers}}{{^@first}}, {{/@first}}{{payer}} {{total|won}} ({{n}}){{/payers}}\n"
           "{{/payers_count}}{{/totals.n}}"
           "Amounts are supply amounts, excluding VAT.\n"
