@@ -11,6 +11,7 @@ The format is documented in intents/README.md.
 """
 import json
 import os
+import re
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -671,6 +672,29 @@ SPECS["agent_request"] = {
 }
 
 
+def splice_answer(path, doc, spec):
+    """The file's text with only the value of its top-level "answer" replaced,
+    so the owners' formatting of the other keys stays as they wrote it. Falls
+    back to rewriting the whole file (indent 2) when the key cannot be found."""
+    with open(path, encoding="utf-8") as f:
+        raw = f.read()
+    body = json.dumps(spec, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+    dec = json.JSONDecoder()
+    for m in re.finditer(r'\n  "answer"\s*:\s*', raw):
+        try:
+            old, end = dec.raw_decode(raw, m.end())
+        except ValueError:
+            continue
+        if old == doc.get("answer"):
+            out = raw[:m.end()] + body + raw[end:]
+            if json.loads(out).get("answer") == spec:
+                return out
+    if "answer" not in doc:
+        doc = dict(doc)
+    doc["answer"] = spec
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
 def main():
     mode = sys.argv[1] if len(sys.argv) > 1 else "check"
     if mode not in ("write", "check", "dump"):
@@ -693,11 +717,10 @@ def main():
             print(f"{path}: answer differs from tests/golden/answer_specs.py", file=sys.stderr)
             bad += 1
             continue
-        doc["answer"] = spec
+        text = splice_answer(path, doc, spec)
         tmp = path + ".tmp"
         with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(doc, f, ensure_ascii=False, indent=2)
-            f.write("\n")
+            f.write(text)
         os.replace(tmp, path)
         print(f"wrote {path}")
     sys.exit(1 if bad else 0)
