@@ -146,3 +146,9 @@ bench-intents: $(BUILD)/tests/bench_intents
 golden: all
 	python3 tests/golden/answer_specs.py check
 	sh tests/golden/run.sh $(BUILD)/botd
+
+# test_answer spelled out: in the pattern rule above, the "%" inside
+# $$(patsubst %,...) is taken as the stem, so UNIT_DEPS_* never expand there.
+$(BUILD)/tests/test_answer: tests/unit/test_answer.c $(BUILD)/obj/answer.o $(BUILD)/obj/template.o \
+		$(BUILD)/obj/err.o $(BUILD)/obj/log.o | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ibot -o $@ $^ $(PKG_LIBS) -lcmocka -lm
