@@ -78,6 +78,19 @@ struct intent {
 	pcre2_code *any;
 	struct slot_def *slots; /* owned */
 	size_t n_slots;
+	/* "gate": literals of which every match contains at least one, kept
+	 * as character masks (see text_mask). Empty = always scan. */
+	struct cmask *gate; /* owned */
+	size_t n_gate;
+};
+
+/* A 256-bit bag-of-characters: bit h(c) is set for each code point c. A
+ * literal can only occur in a text whose mask covers the literal's mask, so
+ * one AND per gate literal rules an intent out without running its regexes.
+ * This matters for Hangul: every syllable starts with one of four bytes, so
+ * PCRE2's start-byte optimisation cannot skip anything in Korean text. */
+struct cmask {
+	uint64_t w[4];
 };
 
 /* Per-call working memory. The set owns one, reused by every call; a call
@@ -194,6 +207,104 @@ pattern_normalize(const char *re, char **out)
 	return BOT_OK;
 }
 
+/* ---- character masks ---- */
+
+static unsigned
+cmask_bit(uint32_t c)
+{
+	return (c * 2654435761u) >> 24;
+}
+
+/* Builds the mask of LEN bytes of valid UTF-8 (normalised text) at S. */
+static void
+text_mask(const char *s, size_t len, struct cmask *m)
+{
+	const unsigned char *p = (const unsigned char *)s, *e = p + len;
+
+	memset(m, 0, sizeof(*m));
+	while (p < e) {
+		uint32_t c = *p;
+		unsigned b;
+
+		if (c < 0x80) {
+			p++;
+		} else if (c >= 0xF0 && p + 3 < e) {
+			c = ((c & 7u) << 18) | ((p[1] & 63u) << 12) | ((p[2] & 63u) << 6) | (p[3] & 63u);
+			p += 4;
+		} else if (c >= 0xE0 && p + 2 < e) {
+			c = ((c & 15u) << 12) | ((p[1] & 63u) << 6) | (p[2] & 63u);
+			p += 3;
+		} else if (c >= 0xC0 && p + 1 < e) {
+			c = ((c & 31u) << 6) | (p[1] & 63u);
+			p += 2;
+		} else {
+			p++;
+		}
+		if (c == ' ')
+			continue;
+		b = cmask_bit(c);
+		m->w[b >> 6] |= 1ull << (b & 63);
+	}
+}
+
+static int
+cmask_covers(const struct cmask *text, const struct cmask *lit)
+{
+	return (text->w[0] & lit->w[0]) == lit->w[0] && (text->w[1] & lit->w[1]) == lit->w[1] &&
+	       (text->w[2] & lit->w[2]) == lit->w[2] && (text->w[3] & lit->w[3]) == lit->w[3];
+}
+
+static int
+gate_open(const struct intent *it, const struct cmask *text)
+{
+	size_t i;
+
+	if (!it->n_gate)
+		return 1;
+	for (i = 0; i < it->n_gate; i++) {
+		if (cmask_covers(text, &it->gate[i]))
+			return 1;
+	}
+	return 0;
+}
+
+/* Loads "gate" (an array of literals) into IT->gate; literals are normalised
+ * like everything else. */
+static bot_err
+load_gate(const char *file, json_t *arr, struct intent *it, char *err, size_t errlen)
+{
+	norm_buf nb = {0};
+	json_t *v;
+	size_t i;
+
+	if (!arr)
+		return BOT_OK;
+	if (!json_is_array(arr)) {
+		snprintf(err, errlen, "%s: \"gate\" must be an array of strings", file);
+		return BOT_ERR_PARSE;
+	}
+	it->gate = calloc(json_array_size(arr) + 1, sizeof(*it->gate));
+	if (!it->gate)
+		return BOT_ERR_NOMEM;
+	json_array_foreach(arr, i, v)
+	{
+		const char *s = json_string_value(v);
+
+		if (!s || !*s) {
+			snprintf(err, errlen, "%s: gate[%zu]: must be a non-empty string", file, i);
+			norm_buf_free(&nb);
+			return BOT_ERR_PARSE;
+		}
+		if (normalize_text(s, strlen(s), &nb)) {
+			norm_buf_free(&nb);
+			return BOT_ERR_NOMEM;
+		}
+		text_mask(nb.data, nb.len, &it->gate[it->n_gate++]);
+	}
+	norm_buf_free(&nb);
+	return BOT_OK;
+}
+
 /* ---- loading ---- */
 
 static void
@@ -208,6 +319,7 @@ intent_free(struct intent *it)
 {
 	size_t i, j;
 
+	free(it->gate);
 	free(it->id);
 	free(it->file);
 	json_decref(it->spec);
@@ -580,6 +692,8 @@ load_file(const char *path, pcre2_match_context *mctx, struct intent *it, char *
 				  errlen);
 	if (!e)
 		e = load_slots(path, slots, mctx, it, err, errlen);
+	if (!e)
+		e = load_gate(path, json_object_get(it->spec, "gate"), it, err, errlen);
 	if (!e) {
 		it->any = pcre2_compile((PCRE2_SPTR)any.s, any.len, COMPILE_FLAGS, &ecode, &eoff,
 					NULL);
@@ -813,6 +927,7 @@ classify_with(const intent_set *set, struct scratch *s, const char *text, size_t
 	      intent_result *res)
 {
 	struct cand c[MAX_INTENTS];
+	struct cmask tm;
 	size_t nc = 0, i, k, slen;
 	const char *subj;
 	bot_err e;
@@ -835,12 +950,15 @@ classify_with(const intent_set *set, struct scratch *s, const char *text, size_t
 	}
 	if (!slen)
 		return BOT_OK;
+	text_mask(subj, slen, &tm);
 
 	for (i = 0; i < set->n; i++) {
 		const struct intent *it = &set->v[i];
 		int best_w = 0, found = 0;
 		size_t best = 0;
 
+		if (!gate_open(it, &tm))
+			continue;
 		if (match_one(it->any, subj, slen, s->md, set->mctx) < 0)
 			continue;
 		for (k = 0; k < it->n_excl; k++) {
