@@ -152,3 +152,9 @@ golden: all
 $(BUILD)/tests/test_answer: tests/unit/test_answer.c $(BUILD)/obj/answer.o $(BUILD)/obj/template.o \
 		$(BUILD)/obj/err.o $(BUILD)/obj/log.o | $(BUILD)/tests
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ibot -o $@ $^ $(PKG_LIBS) -lcmocka -lm
+
+# test_intent spelled out for the same reason as test_answer above.
+$(BUILD)/tests/test_intent: tests/unit/test_intent.c $(BUILD)/obj/intent.o \
+		$(BUILD)/obj/normalize.o $(BUILD)/obj/slot.o $(BUILD)/obj/err.o $(BUILD)/obj/log.o \
+		| $(BUILD)/tests
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ibot -o $@ $^ $(PKG_LIBS) -lcmocka -lm
