@@ -45,6 +45,11 @@ typedef struct session {
 	time_t rl_window;
 	int rl_count;
 	int close_code; /* close with this once the queue is flushed */
+	/* Resume replays history a few frames at a time as the client reads, so
+	 * a long conversation never overflows the bounded queue. */
+	int replaying;
+	int64_t replay_seq;
+	int replay_batch;
 	/* HTTP responses built in the HTTP callback and written when writeable. */
 	char *http_body;
 	size_t http_len;
@@ -234,11 +239,21 @@ reply_frame(int64_t seq, const char *from, const char *text, const char *intent,
 	return o;
 }
 
+/* Frames of history queued at a time: at most half the queue, so replay
+ * never trips the slow-reader limit. */
+static int
+replay_chunk(void)
+{
+	int n = srv.cfg->outbound_queue_max / 2;
+	return n > 8 ? 8 : n;
+}
+
 /* Replays one stored message as the frame it was sent as. */
 static int
 replay_one(void *ctx, const store_message *m)
 {
 	session *s = ctx;
+	s->replay_seq = m->seq;
 	json_t *o;
 	if (!strcmp(m->sender, "customer")) {
 		o = json_pack("{s:s, s:I, s:s}", "type", "echo", "seq", (json_int_t)m->seq, "text",
@@ -258,7 +273,18 @@ replay_one(void *ctx, const store_message *m)
 	if (o)
 		json_object_set_new(o, "replay", json_true());
 	session_send_json(s, o);
-	return 0;
+	return ++s->replay_batch >= replay_chunk();
+}
+
+/* Queues the next chunk of history; the writeable callback asks for more. */
+static void
+replay_more(session *s)
+{
+	s->replay_batch = 0;
+	if (store_messages_after(srv.deps->st, s->conv.id, s->replay_seq, replay_one, s) !=
+		    BOT_OK ||
+	    s->replay_batch < replay_chunk())
+		s->replaying = 0;
 }
 
 static void
@@ -308,8 +334,11 @@ chat_hello(session *s, const chat_frame *f)
 				       name));
 	log_msg(LOG_INFO, s->conv.id, "chat: member %lld %s", (long long)claims.subject,
 		f->has_resume ? "resumed" : "started a conversation");
-	if (f->has_resume)
-		store_messages_after(srv.deps->st, s->conv.id, f->resume_after_seq, replay_one, s);
+	if (f->has_resume) {
+		s->replaying = 1;
+		s->replay_seq = f->resume_after_seq;
+		replay_more(s);
+	}
 }
 
 /* Fixed-window rate limit per connection. */
@@ -606,6 +635,8 @@ ws_writeable(struct lws *wsi, session *s)
 		free(f);
 		if (n < 0)
 			return -1;
+		if (!s->q_head && s->replaying)
+			replay_more(s);
 		if (s->q_head && s->q_head->gen <= srv.committed_gen)
 			lws_callback_on_writable(wsi);
 		else if (!s->q_head && s->close_code)
