@@ -96,14 +96,19 @@ UNIT_DEPS_config := clock
 
 .SECONDEXPANSION:
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/obj/%.o $(BUILD)/obj/err.o $(BUILD)/obj/log.o \
-		$$(patsubst %,$(BUILD)/obj/%.o,$$(UNIT_DEPS_$$*)) | $(BUILD)/tests
+		$$(addprefix $(BUILD)/obj/,$$(addsuffix .o,$$(UNIT_DEPS_$$*))) | $(BUILD)/tests
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ibot -o $@ $^ $(PKG_LIBS) -lcmocka -lm
 
 test:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory check
 
-check: all unit intents-check devset e2e
+# Each test area may add its own rules and suites in tests/<area>/rules.mk,
+# appending suite targets to CHECK_EXTRA (run by make test after e2e).
+CHECK_EXTRA :=
+-include $(sort $(wildcard tests/*/rules.mk))
+
+check: all unit intents-check devset golden e2e $(CHECK_EXTRA)
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
@@ -146,15 +151,3 @@ bench-intents: $(BUILD)/tests/bench_intents
 golden: all
 	python3 tests/golden/answer_specs.py check
 	sh tests/golden/run.sh $(BUILD)/botd
-
-# test_answer spelled out: in the pattern rule above, the "%" inside
-# $$(patsubst %,...) is taken as the stem, so UNIT_DEPS_* never expand there.
-$(BUILD)/tests/test_answer: tests/unit/test_answer.c $(BUILD)/obj/answer.o $(BUILD)/obj/template.o \
-		$(BUILD)/obj/err.o $(BUILD)/obj/log.o | $(BUILD)/tests
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ibot -o $@ $^ $(PKG_LIBS) -lcmocka -lm
-
-# test_intent spelled out for the same reason as test_answer above.
-$(BUILD)/tests/test_intent: tests/unit/test_intent.c $(BUILD)/obj/intent.o \
-		$(BUILD)/obj/normalize.o $(BUILD)/obj/slot.o $(BUILD)/obj/err.o $(BUILD)/obj/log.o \
-		| $(BUILD)/tests
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ibot -o $@ $^ $(PKG_LIBS) -lcmocka -lm

@@ -11,7 +11,9 @@
 #include "clock.h"
 #include "config.h"
 #include "dialog.h"
+#include "gendata.h"
 #include "intent.h"
+#include "kakao.h"
 #include "log.h"
 #include "normalize.h"
 #include "server.h"
@@ -90,6 +92,7 @@ typedef struct cli {
 	const char *config_path;
 	int classify;
 	int64_t member, agent, account;
+	int member_given; /* --member 0 (ask): an unlinked KakaoTalk user */
 	long ttl;
 	const char *lang;
 	/* Flags are applied after the file, so they are kept here first. */
@@ -153,8 +156,9 @@ parse_args(int argc, char **argv, cli *c, const char *usage)
 		case OPT_VERSION: printf("botd %s\n", BOTD_VERSION); return 1;
 		case OPT_HELP: fputs(usage, stdout); return 1;
 		case OPT_MEMBER:
-			if (parse_int64(optarg, &c->member) || c->member <= 0)
+			if (parse_int64(optarg, &c->member) || c->member < 0)
 				return die("--member: not a member id: %s", optarg);
+			c->member_given = 1;
 			break;
 		case OPT_AGENT:
 			if (parse_int64(optarg, &c->agent) || c->agent <= 0)
@@ -325,8 +329,8 @@ cmd_token(const cli *c, const config *cfg)
 static int
 cmd_ask(const cli *c, const config *cfg, const char *question)
 {
-	if (!c->member)
-		return die("ask: --member ID is required%s", "");
+	if (!c->member_given)
+		return die("ask: --member ID is required (0 = an unlinked KakaoTalk user)%s", "");
 	if (!question)
 		return die("ask: give the question as the last argument%s", "");
 	int rc = 1;
@@ -350,7 +354,8 @@ cmd_ask(const cli *c, const config *cfg, const char *question)
 	store_conversation conv;
 	dialog_result res;
 	store_batch_begin(st);
-	if (store_conversation_create(st, c->member, "web", NULL, &conv) != BOT_OK)
+	if (store_conversation_create(st, c->member, c->member ? "web" : "kakao", NULL, &conv) !=
+	    BOT_OK)
 		goto rollback;
 	conv.account_id = c->account;
 	if (c->lang)
@@ -394,6 +399,7 @@ cmd_serve(const config *cfg)
 	intent_set *set = NULL;
 	answer_engine *ans = NULL;
 	dialog *dlg = NULL;
+	kakao *kk = NULL;
 	if (config_validate(cfg, err, sizeof(err)) != BOT_OK)
 		return die("%s", err);
 	store_options so = {.path = cfg->db_path, .load_demo = cfg->demo};
@@ -407,9 +413,9 @@ cmd_serve(const config *cfg)
 		die("answers: %s", err);
 		goto done;
 	}
-	if (dialog_new(st, set, ans, &dlg) != BOT_OK)
+	if (dialog_new(st, set, ans, &dlg) != BOT_OK || kakao_new(cfg, st, dlg, &kk) != BOT_OK)
 		goto done;
-	server_deps deps = {.cfg = cfg, .st = st, .dlg = dlg, .intents = set};
+	server_deps deps = {.cfg = cfg, .st = st, .dlg = dlg, .intents = set, .kakao = kk};
 	if (cfg->demo) {
 		char *tok = NULL;
 		token_mint(cfg->token_secret, "member", 1, 86400, clock_now(), &tok);
@@ -430,6 +436,7 @@ cmd_serve(const config *cfg)
 	}
 	rc = 0;
 done:
+	kakao_free(kk);
 	dialog_free(dlg);
 	answer_engine_free(ans);
 	intent_set_free(set);
@@ -446,6 +453,9 @@ main(int argc, char **argv)
 		argv++;
 		argc--;
 	}
+	/* gen-data has options of its own (see gendata.h). */
+	if (!strcmp(sub, "gen-data"))
+		return gendata_main(argc, argv);
 	static const struct {
 		const char *name, *usage;
 	} subs[] = {
@@ -460,7 +470,8 @@ main(int argc, char **argv)
 			  "--config FILE]\nPrints a signed access token.\n"},
 		{"ask", "usage: botd ask --db PATH --member ID [--account ID] [--lang ko|en] "
 			"[--demo] \"question\"\n"
-			"Prints the answer a customer would get (nothing is stored).\n"},
+			"Prints the answer a customer would get (nothing is stored).\n"
+			"--member 0 asks as an unlinked KakaoTalk user (general answers only).\n"},
 	};
 	const char *usage = NULL;
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "chatproto.h"
+#include "kakao.h"
 #include "clock.h"
 #include "log.h"
 #include "token.h"
@@ -50,9 +51,19 @@ typedef struct session {
 	int replaying;
 	int64_t replay_seq;
 	int replay_batch;
-	/* HTTP responses built in the HTTP callback and written when writeable. */
+	/* HTTP responses built in the HTTP callback and written when writeable;
+	 * a response to a request that wrote to the store waits for the commit
+	 * of batch http_gen. */
 	char *http_body;
 	size_t http_len;
+	uint64_t http_gen;
+	unsigned int http_status;
+	const char *http_ctype;
+	int http_headers_sent;
+	/* POST /kakao/skill: the request body as it arrives (malloc'd). */
+	char *post;
+	size_t post_len;
+	int post_too_large;
 } session;
 
 static struct server_state {
@@ -183,7 +194,21 @@ commit_cb(lws_sorted_usec_list_t *sul)
 		session *next = s->dirty_next;
 		s->dirty = 0;
 		s->dirty_next = NULL;
-		if (rc != BOT_OK) {
+		if (rc != BOT_OK && s->ep == EP_NONE) {
+			/* An HTTP request whose writes were lost: say so, not 200. */
+			static const char lost[] = "{\"error\":{\"code\":\"server_error\","
+						   "\"message\":\"the request could not be saved\"}}";
+			if (s->http_body && s->http_gen == gen) {
+				free(s->http_body);
+				s->http_body = malloc(LWS_PRE + sizeof(lost));
+				if (s->http_body) {
+					memcpy(s->http_body + LWS_PRE, lost, sizeof(lost) - 1);
+					s->http_len = sizeof(lost) - 1;
+					s->http_status = 500;
+					s->http_ctype = "application/json";
+				}
+			}
+		} else if (rc != BOT_OK) {
 			/* Nothing of that batch is on disk: drop its frames, reload the
 			 * conversation as stored, and say so rather than ack. */
 			outframe **pp = &s->q_head;
@@ -423,26 +448,61 @@ done:
 
 /* ---- HTTP ------------------------------------------------------------------ */
 
+/* Queues a response; headers and body are written from HTTP_WRITEABLE
+ * (headers first, then the body), and not before the batch that holds the
+ * request's writes has committed. CTYPE must be a static string. */
 static int
 http_respond(struct lws *wsi, session *s, unsigned int status, const char *ctype, const char *body,
 	     size_t len)
 {
-	unsigned char hdr[LWS_PRE + 1024];
-	unsigned char *start = hdr + LWS_PRE, *p = start, *end = hdr + sizeof(hdr) - 1;
 	free(s->http_body);
 	s->http_body = malloc(LWS_PRE + len + 1);
 	if (!s->http_body)
 		return -1;
 	memcpy(s->http_body + LWS_PRE, body, len);
 	s->http_len = len;
-	if (lws_add_http_common_headers(wsi, status, ctype, (lws_filepos_t)len, &p, end) ||
-	    lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
-					(const unsigned char *)"no-store", 8, &p, end) ||
-	    lws_add_http_header_by_name(wsi, (const unsigned char *)"x-content-type-options:",
-					(const unsigned char *)"nosniff", 7, &p, end) ||
-	    lws_finalize_write_http_header(wsi, start, &p, end))
+	s->http_status = status;
+	s->http_ctype = ctype;
+	s->http_headers_sent = 0;
+	s->wsi = wsi;
+	int held = store_batch_open(srv.deps->st);
+	s->http_gen = held ? srv.batch_gen : srv.committed_gen;
+	if (held && !s->dirty) {
+		s->dirty = 1;
+		s->dirty_next = srv.dirty;
+		srv.dirty = s;
+	}
+	if (!held)
+		lws_callback_on_writable(wsi);
+	return 0;
+}
+
+static int
+http_writeable(struct lws *wsi, session *s)
+{
+	if (!s || !s->http_body || s->http_gen > srv.committed_gen)
+		return 0;
+	if (!s->http_headers_sent) {
+		unsigned char hdr[LWS_PRE + 1024];
+		unsigned char *start = hdr + LWS_PRE, *p = start, *end = hdr + sizeof(hdr) - 1;
+		if (lws_add_http_common_headers(wsi, s->http_status, s->http_ctype,
+						(lws_filepos_t)s->http_len, &p, end) ||
+		    lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
+						(const unsigned char *)"no-store", 8, &p, end) ||
+		    lws_add_http_header_by_name(wsi, (const unsigned char *)"x-content-type-options:",
+						(const unsigned char *)"nosniff", 7, &p, end) ||
+		    lws_finalize_write_http_header(wsi, start, &p, end))
+			return -1;
+		s->http_headers_sent = 1;
+		lws_callback_on_writable(wsi);
+		return 0;
+	}
+	int n = lws_write(wsi, (unsigned char *)s->http_body + LWS_PRE, s->http_len,
+			  LWS_WRITE_HTTP_FINAL);
+	free(s->http_body);
+	s->http_body = NULL;
+	if (n < 0 || lws_http_transaction_completed(wsi))
 		return -1;
-	lws_callback_on_writable(wsi);
 	return 0;
 }
 
@@ -519,12 +579,57 @@ serve_static(struct lws *wsi, session *s, const char *uri)
 	return 0;
 }
 
+/* POST /kakao/skill, once the whole body is in. */
+static int
+kakao_request(struct lws *wsi, session *s)
+{
+	if (s->post_too_large) {
+		free(s->post);
+		s->post = NULL;
+		return http_error(wsi, s, 413, "too_large", "the request body is too large");
+	}
+	char secret[300];
+	int n = lws_hdr_custom_copy(wsi, secret, sizeof(secret), KAKAO_SECRET_HEADER ":",
+				    (int)strlen(KAKAO_SECRET_HEADER ":"));
+	if (batch_begin() != BOT_OK) {
+		free(s->post);
+		s->post = NULL;
+		return http_error(wsi, s, 503, "unavailable", "the database is not writable");
+	}
+	kakao_response r;
+	memset(&r, 0, sizeof(r));
+	bot_err rc = kakao_handle(srv.deps->kakao, n > 0 ? secret : NULL, s->post ? s->post : "",
+				  s->post_len, clock_now(), &r);
+	free(s->post);
+	s->post = NULL;
+	s->post_len = 0;
+	int ret;
+	if (rc != BOT_OK || !r.body)
+		ret = http_error(wsi, s, 500, "server_error", "the request could not be handled");
+	else
+		ret = http_respond(wsi, s, (unsigned int)r.status, "application/json", r.body,
+				   strlen(r.body));
+	kakao_response_clear(&r);
+	return ret;
+}
+
 static int
 http_request(struct lws *wsi, session *s, const char *uri)
 {
 	int is_get = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) > 0;
 	if (srv.draining)
 		return http_error(wsi, s, 503, "shutting_down", "the server is shutting down");
+	if (!strcmp(uri, "/kakao/skill")) {
+		if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) <= 0)
+			return http_error(wsi, s, 405, "method_not_allowed", "POST a SkillPayload");
+		char cl[32];
+		if (lws_hdr_copy(wsi, cl, sizeof(cl), WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0 &&
+		    strtoll(cl, NULL, 10) > KAKAO_MAX_BODY)
+			return http_error(wsi, s, 413, "too_large", "the request body is too large");
+		s->post_too_large = 0;
+		s->post_len = 0;
+		return 0; /* the body arrives in LWS_CALLBACK_HTTP_BODY */
+	}
 	if (!strcmp(uri, "/healthz"))
 		return http_json(wsi, s, 200, json_pack("{s:s}", "status", "ok"));
 	if (!strcmp(uri, "/readyz")) {
@@ -668,26 +773,37 @@ callback_botd(struct lws *wsi, enum lws_callback_reasons reason, void *user, voi
 	case LWS_CALLBACK_HTTP:
 		return http_request(wsi, s, (const char *)in);
 	case LWS_CALLBACK_HTTP_WRITEABLE:
-		if (!s || !s->http_body)
-			break;
-		{
-			int n = lws_write(wsi, (unsigned char *)s->http_body + LWS_PRE, s->http_len,
-					  LWS_WRITE_HTTP_FINAL);
-			free(s->http_body);
-			s->http_body = NULL;
-			if (n < 0 || lws_http_transaction_completed(wsi))
-				return -1;
-		}
-		break;
+		return http_writeable(wsi, s);
 	case LWS_CALLBACK_HTTP_FILE_COMPLETION:
 		if (lws_http_transaction_completed(wsi))
 			return -1;
 		break;
+	case LWS_CALLBACK_HTTP_BODY:
+		if (!s->post_too_large && s->post_len + len > KAKAO_MAX_BODY) {
+			s->post_too_large = 1;
+			free(s->post);
+			s->post = NULL;
+			s->post_len = 0;
+		}
+		if (!s->post_too_large) {
+			char *n = realloc(s->post, s->post_len + len + 1);
+			if (!n)
+				return -1;
+			s->post = n;
+			memcpy(s->post + s->post_len, in, len);
+			s->post_len += len;
+		}
+		break;
+	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+		return kakao_request(wsi, s);
 	case LWS_CALLBACK_CLOSED_HTTP:
 	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
 		if (s) {
+			dirty_remove(s);
 			free(s->http_body);
 			s->http_body = NULL;
+			free(s->post);
+			s->post = NULL;
 		}
 		break;
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:

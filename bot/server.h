@@ -7,6 +7,7 @@
 #include "config.h"
 #include "dialog.h"
 #include "err.h"
+#include "kakao.h"
 #include "store.h"
 
 typedef struct server_deps {
@@ -14,6 +15,7 @@ typedef struct server_deps {
 	store *st;
 	dialog *dlg;
 	const intent_set *intents; /* for /readyz */
+	kakao *kakao;
 } server_deps;
 
 /* Serves until SIGTERM or SIGINT, then drains and returns. Binding errors
