@@ -579,6 +579,40 @@ serve_static(struct lws *wsi, session *s, const char *uri)
 	return 0;
 }
 
+/* GET /demo/token?member=ID or ?agent=ID: demo mode only, so the demo pages
+ * can log in as a cast member. Demo tokens are signed with the demo secret
+ * and are worthless outside the demo. */
+static int
+demo_token(struct lws *wsi, session *s)
+{
+	char buf[32];
+	const char *role = "member";
+	const char *v = lws_get_urlarg_by_name(wsi, "member=", buf, sizeof(buf));
+	if (!v) {
+		role = "agent";
+		v = lws_get_urlarg_by_name(wsi, "agent=", buf, sizeof(buf));
+	}
+	char *end = NULL;
+	long long id = v ? strtoll(v, &end, 10) : 0;
+	if (!srv.cfg->demo)
+		return http_error(wsi, s, 404, "not_found", "demo tokens exist only in demo mode");
+	if (!v || !end || *end || id <= 0)
+		return http_error(wsi, s, 400, "bad_request", "give ?member=ID or ?agent=ID");
+	char name[128];
+	bot_err found = !strcmp(role, "member")
+				? store_member_name(srv.deps->st, id, name, sizeof(name))
+				: store_agent_name(srv.deps->st, id, name, sizeof(name));
+	if (found != BOT_OK)
+		return http_error(wsi, s, 404, "not_found", "no such demo member or agent");
+	char *tok = NULL;
+	if (token_mint(srv.cfg->token_secret, role, id, 8 * 3600, clock_now(), &tok) != BOT_OK)
+		return http_error(wsi, s, 500, "server_error", "could not mint a token");
+	int rc = http_json(wsi, s, 200, json_pack("{s:s, s:s, s:I, s:s}", "token", tok, "role",
+						  role, "id", (json_int_t)id, "name", name));
+	free(tok);
+	return rc;
+}
+
 /* POST /kakao/skill, once the whole body is in. */
 static int
 kakao_request(struct lws *wsi, session *s)
@@ -647,6 +681,8 @@ http_request(struct lws *wsi, session *s, const char *uri)
 								    "demo mode");
 		return http_json(wsi, s, 200, cast);
 	}
+	if (!strcmp(uri, "/demo/token"))
+		return demo_token(wsi, s);
 	if (!is_get)
 		return http_error(wsi, s, 405, "method_not_allowed", "only GET is served here");
 	return serve_static(wsi, s, uri);
