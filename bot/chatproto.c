@@ -11,8 +11,8 @@ chat_frame_clear(chat_frame *f)
 }
 
 /* Client ids are echoed back and stored: keep them short and printable. */
-static int
-client_id_ok(const char *id)
+int
+chatproto_client_id_ok(const char *id)
 {
 	size_t n = strlen(id);
 	if (n == 0 || n > CHAT_MAX_CLIENT_ID)
@@ -77,7 +77,7 @@ chatproto_parse(const char *buf, size_t len, chat_frame *out, const char **code,
 		if (json_unpack_ex(root, &e, JSON_STRICT, "{s:s, s:s, s:o, s?s}", "type", &type,
 				   "id", &out->id, "text", &text, "value", &out->value))
 			goto shape;
-		if (!client_id_ok(out->id)) {
+		if (!chatproto_client_id_ok(out->id)) {
 			snprintf(e.text, sizeof(e.text),
 				 "id must be 1 to %d printable ASCII characters", CHAT_MAX_CLIENT_ID);
 			goto shape;

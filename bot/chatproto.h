@@ -58,6 +58,14 @@ bot_err chatproto_parse(const char *buf, size_t len, chat_frame *out, const char
 			size_t whylen);
 void chat_frame_clear(chat_frame *frame);
 
+#define CHAT_ERR_NOT_FOUND "not_found"
+#define CHAT_ERR_ALREADY_CLAIMED "already_claimed"
+#define CHAT_ERR_NOT_OWNER "not_owner"
+#define CHAT_ERR_AT_CAPACITY "at_capacity"
+
+/* Client message ids: 1 to CHAT_MAX_CLIENT_ID printable ASCII characters. */
+int chatproto_client_id_ok(const char *id);
+
 /* {"type":"error","code":CODE,"message":MESSAGE}, as a malloc'd string. */
 char *chatproto_error(const char *code, const char *message);
 

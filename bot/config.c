@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "hours.h"
 
 void
 config_defaults(config *cfg)
@@ -259,10 +260,10 @@ config_validate(const config *cfg, char *err, size_t errlen)
 				      "more) in the configuration or BOTD_TOKEN_SECRET, or use --demo");
 		return BOT_ERR_INVAL;
 	}
-	int h1, m1, h2, m2, n = 0;
-	if (sscanf(cfg->business_hours, "%2d:%2d-%2d:%2d%n", &h1, &m1, &h2, &m2, &n) != 4 ||
-	    n != (int)strlen(cfg->business_hours) || h1 > 23 || h2 > 24 || m1 > 59 || m2 > 59) {
-		snprintf(err, errlen, "business_hours must look like 09:00-18:00");
+	hours h;
+	if (hours_parse(cfg->business_hours, cfg->holidays, &h) != BOT_OK) {
+		snprintf(err, errlen, "business_hours must look like 09:00-18:00 and holidays like "
+				      "2026-12-25,2027-01-01");
 		return BOT_ERR_INVAL;
 	}
 	if (cfg->hangup_s <= cfg->ping_interval_s) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "hours.h"
 #include "log.h"
 #include "normalize.h"
 
@@ -12,6 +13,8 @@ struct dialog {
 	store *st;
 	const intent_set *intents;
 	answer_engine *answers;
+	int agents_online;
+	const hours *hours; /* NULL: always open */
 };
 
 bot_err
@@ -38,6 +41,13 @@ dialog_set_engines(dialog *dlg, const intent_set *intents, answer_engine *answer
 {
 	dlg->intents = intents;
 	dlg->answers = answers;
+}
+
+void
+dialog_set_presence(dialog *dlg, int agents_online, const hours *h)
+{
+	dlg->agents_online = agents_online;
+	dlg->hours = h;
 }
 
 void
@@ -131,13 +141,82 @@ escalate(dialog *d, store_conversation *conv, dialog_result *res, const char *re
 			 : !strcmp(reason, "not_understood") ? "not_understood"
 							     : "needs_human";
 	log_msg(LOG_INFO, conv->id, "escalated to the agent queue (%s)", res->escalated);
+	time_t now = clock_now();
+	if (d->agents_online > 0 && (!d->hours || hours_open(d->hours, now)))
+		return add_static_reply(d, conv, res,
+					"상담직원에게 연결해 드릴게요. 대화 내용은 상담직원에게 "
+					"그대로 전달되니 다시 설명하지 않으셔도 됩니다. 잠시만 "
+					"기다려 주세요.",
+					"I'm connecting you with a support agent. They will see this "
+					"conversation, so you won't need to repeat yourself. Please "
+					"wait a moment.",
+					NULL, NULL);
+	/* Nobody can answer now: say when someone will, and keep the place. */
+	time_t back = d->hours ? hours_next_open(d->hours, now) : now;
+	if (back <= now)
+		back = now + 3600;
+	struct tm tm;
+	clock_kst_tm(back, &tm);
+	static const char *const wd_ko[] = {"일", "월", "화", "수", "목", "금", "토"};
+	static const char *const wd_en[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+	char text[512];
+	if (is_ko(conv))
+		snprintf(text, sizeof(text),
+			 "지금은 상담직원이 응대할 수 없는 시간이에요. 대화는 대기열에 저장해 "
+			 "두었고, 상담직원이 돌아오는 %d월 %d일(%s) %02d:%02d 이후 순서대로 "
+			 "답변드릴게요. 이 창을 닫으셔도 대화는 이어집니다.",
+			 tm.tm_mon + 1, tm.tm_mday, wd_ko[tm.tm_wday], tm.tm_hour, tm.tm_min);
+	else
+		snprintf(text, sizeof(text),
+			 "No agent is available right now. Your conversation is saved in the "
+			 "queue, and an agent will answer in turn from %s %d/%d %02d:%02d "
+			 "(Seoul time). You can close this window; the conversation will "
+			 "continue.",
+			 wd_en[tm.tm_wday], tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
+	return add_reply(d, conv, res, strdup(text), NULL, NULL, NULL);
+}
+
+bot_err
+dialog_rate(dialog *d, store_conversation *conv, int score, dialog_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	if (score < 1 || score > 5)
+		return BOT_ERR_INVAL;
+	bot_err rc = store_handoff_rate(d->st, conv->id, score, &res->rated_agent);
+	if (rc != BOT_OK)
+		return rc;
+	res->rated = score;
+	log_msg(LOG_INFO, conv->id, "rated %d", score);
 	return add_static_reply(d, conv, res,
-				"상담직원에게 연결해 드릴게요. 대화 내용은 상담직원에게 그대로 "
-				"전달되니 다시 설명하지 않으셔도 됩니다. 잠시만 기다려 주세요.",
-				"I'm connecting you with a support agent. They will see this "
-				"conversation, so you won't need to repeat yourself. Please wait a "
-				"moment.",
+				"소중한 평가 감사합니다. 더 궁금한 점이 있으면 언제든 물어봐 주세요.",
+				"Thank you for your rating. Ask me anytime if anything else comes up.",
 				NULL, NULL);
+}
+
+bot_err
+dialog_handoff_event(dialog *d, store_conversation *conv, dialog_event ev, dialog_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	if (ev == DIALOG_REQUEUED)
+		return add_static_reply(d, conv, res,
+					"상담직원과의 연결이 끊어져 대기열 맨 앞으로 다시 모셨어요. "
+					"다음 상담직원이 곧 이어서 도와드릴게요.",
+					"Your agent was disconnected, so you are back at the front of "
+					"the queue. The next agent will pick up from here.",
+					NULL, NULL);
+	json_t *qr = json_array();
+	for (int i = 1; i <= 5; i++) {
+		char label[8], value[16];
+		snprintf(label, sizeof(label), "%d", i);
+		snprintf(value, sizeof(value), "rating:%d", i);
+		json_array_append_new(qr, quick_reply(label, value));
+	}
+	return add_static_reply(d, conv, res,
+				"상담이 종료되었어요. 상담은 만족스러우셨나요? 1점(불만족)부터 "
+				"5점(매우 만족)까지 골라 주세요.",
+				"Your conversation with the agent has ended. How satisfied were "
+				"you? Pick 1 (not at all) to 5 (very).",
+				NULL, qr);
 }
 
 /* Answers INTENT with SLOTS for CONV's member, asking for an account first
@@ -265,6 +344,13 @@ handle_value(dialog *d, store_conversation *conv, dialog_result *res, const char
 		return choose_account(d, conv, res, value);
 	if (!strcmp(value, "agent"))
 		return escalate(d, conv, res, "agent_request", NULL, NULL, NULL);
+	if (!strncmp(value, "rating:", 7) && value[7] >= '1' && value[7] <= '5' && !value[8]) {
+		/* dialog_rate resets RES; keep the customer message's seq. */
+		int64_t seq = res->customer_seq;
+		bot_err rc = dialog_rate(d, conv, value[7] - '0', res);
+		res->customer_seq = seq;
+		return rc == BOT_ERR_NOT_FOUND ? BOT_ERR_NOT_FOUND : rc;
+	}
 	if (!strncmp(value, "intent:", 7) && intent_spec(d->intents, value + 7)) {
 		snprintf(res->intent, sizeof(res->intent), "%s", value + 7);
 		conv->misses = 0;

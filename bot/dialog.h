@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include "answer.h"
 #include "err.h"
+#include "hours.h"
 #include "intent.h"
 #include "store.h"
 
@@ -36,6 +37,8 @@ typedef struct dialog_result {
 	int for_agent;
 	/* The intent the bot understood (for metrics); empty when none. */
 	char intent[48];
+	int rated;             /* 1-5 when this turn rated a handoff */
+	int64_t rated_agent;
 } dialog_result;
 
 /* A customer turn. VALUE is the value of a tapped quick reply (may be NULL);
@@ -52,6 +55,23 @@ bot_err dialog_new(store *st, const intent_set *intents, answer_engine *answers,
 void dialog_free(dialog *dlg);
 /* Swaps in a new intent set and answer engine (reload); both borrowed. */
 void dialog_set_engines(dialog *dlg, const intent_set *intents, answer_engine *answers);
+
+/* Tells the dialog whether people can take a handoff now: the number of
+ * agents online and the business hours (borrowed). Escalation replies say
+ * when agents return when none can. */
+void dialog_set_presence(dialog *dlg, int agents_online, const hours *h);
+
+/* Stores a rating (1-5) for the last resolved handoff of CONV and a thank-you
+ * reply; res->rated_agent is the agent who was rated. BOT_ERR_NOT_FOUND when
+ * there is nothing to rate. */
+bot_err dialog_rate(dialog *dlg, store_conversation *conv, int score, dialog_result *res);
+
+/* Bot messages for handoff events, stored in CONV (inside the open batch):
+ * DIALOG_RESOLVED asks for a rating with quick replies; DIALOG_REQUEUED tells
+ * the customer their agent left and they are back at the front of the queue. */
+typedef enum dialog_event { DIALOG_RESOLVED, DIALOG_REQUEUED } dialog_event;
+bot_err dialog_handoff_event(dialog *dlg, store_conversation *conv, dialog_event ev,
+			     dialog_result *res);
 
 /* Handles one customer turn on CONV (updated in place). Fills *RES; the
  * caller frees it with dialog_result_clear(). */

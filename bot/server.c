@@ -14,7 +14,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "agentproto.h"
 #include "chatproto.h"
+#include "hours.h"
 #include "kakao.h"
 #include "clock.h"
 #include "log.h"
@@ -45,6 +47,9 @@ typedef struct session {
 	size_t rx_len;
 	time_t rl_window;
 	int rl_count;
+	struct session *conv_next;  /* chain in the conversation map (chat) */
+	struct session *agent_next; /* list of agent sessions */
+	int last_position;          /* last queue position sent (chat); 0 = none */
 	int close_code; /* close with this once the queue is flushed */
 	/* Resume replays history a few frames at a time as the client reads, so
 	 * a long conversation never overflows the bounded queue. */
@@ -78,6 +83,19 @@ static struct server_state {
 	lws_sorted_usec_list_t commit_sul;
 	int commit_scheduled;
 	lws_sorted_usec_list_t drain_sul;
+	/* Customer sessions by conversation id (chained; a conversation may be
+	 * open in several tabs), and the agent sessions. */
+	session *conv_map[4096];
+	session *agents;
+	int agents_online;
+	/* Agents who left while holding conversations: requeued after the grace. */
+	struct gone_agent {
+		int64_t id;
+		time_t since;
+	} gone[64];
+	int n_gone;
+	hours hours;
+	lws_sorted_usec_list_t tick_sul;
 	volatile sig_atomic_t stop_requested;
 	int draining;
 	time_t drain_deadline;
@@ -249,6 +267,12 @@ batch_begin(void)
 
 /* ---- chat frames ---------------------------------------------------------- */
 
+/* The handoff side, below: chat frames reach agents through these. */
+static void queue_changed(void);
+static void conv_map_add(session *s);
+static void to_agent(int64_t agent_id, json_t *obj);
+static void to_customer(const char *id, json_t *obj);
+
 static json_t *
 reply_frame(int64_t seq, const char *from, const char *text, const char *intent, json_t *qr,
 	    const char *name)
@@ -350,6 +374,7 @@ chat_hello(session *s, const chat_frame *f)
 	}
 	s->authed = 1;
 	s->subject = claims.subject;
+	conv_map_add(s);
 	lws_set_timeout(s->wsi, NO_PENDING_TIMEOUT, 0);
 	char name[128] = "";
 	store_member_name(srv.deps->st, claims.subject, name, sizeof(name));
@@ -363,6 +388,16 @@ chat_hello(session *s, const chat_frame *f)
 		s->replaying = 1;
 		s->replay_seq = f->resume_after_seq;
 		replay_more(s);
+		/* Tell a returning customer where their handoff stands. */
+		int64_t owner;
+		char agent[128] = "";
+		if (!strcmp(s->conv.state, "queued"))
+			queue_changed();
+		else if (!strcmp(s->conv.state, "agent") &&
+			 store_handoff_owner(srv.deps->st, s->conv.id, &owner) == BOT_OK &&
+			 store_agent_name(srv.deps->st, owner, agent, sizeof(agent)) == BOT_OK)
+			session_send_json(s, json_pack("{s:s, s:s}", "type", "agent_joined", "name",
+						       agent));
 	}
 }
 
@@ -378,6 +413,71 @@ rate_limited(session *s)
 	return ++s->rl_count > srv.cfg->rate_limit_messages;
 }
 
+/* What a customer turn means for the humans: a new queue entry, a message
+ * for the owning agent, or a rating. */
+static void
+chat_after_turn(session *s, const char *text, const dialog_result *res)
+{
+	int64_t owner = 0;
+	if (res->escalated)
+		queue_changed();
+	if (res->for_agent) {
+		if (store_handoff_owner(srv.deps->st, s->conv.id, &owner) == BOT_OK) {
+			char at[20];
+			clock_format_utc(clock_now(), at);
+			at[10] = 'T';
+			json_t *o = json_pack("{s:s, s:s, s:I, s:s}", "type", "customer_message",
+					      "conversation", s->conv.id, "seq",
+					      (json_int_t)res->customer_seq, "text", text);
+			json_object_set_new(o, "at", json_sprintf("%sZ", at));
+			to_agent(owner, o);
+		} else {
+			queue_changed(); /* the preview of a waiting conversation changed */
+		}
+	}
+	if (res->rated) {
+		to_customer(s->conv.id, json_pack("{s:s, s:i}", "type", "rated", "score", res->rated));
+		to_agent(res->rated_agent, json_pack("{s:s, s:s, s:i}", "type", "rated",
+						     "conversation", s->conv.id, "score",
+						     res->rated));
+	}
+}
+
+/* {"type":"rating","score":N}: the same as tapping the rating:N quick reply. */
+static void
+chat_rating(session *s, const chat_frame *f)
+{
+	dialog_result res;
+	if (batch_begin() != BOT_OK) {
+		session_error(s, CHAT_ERR_SERVER, "the rating could not be saved; please retry");
+		return;
+	}
+	bot_err rc = dialog_rate(srv.deps->dlg, &s->conv, f->rating, &res);
+	if (rc == BOT_ERR_NOT_FOUND) {
+		session_error(s, CHAT_ERR_BAD_SHAPE, "there is nothing to rate");
+	} else if (rc != BOT_OK) {
+		session_error(s, CHAT_ERR_SERVER, "the rating could not be saved; please retry");
+	} else {
+		for (int i = 0; i < res.n_replies; i++)
+			to_customer(s->conv.id, reply_frame(res.replies[i].seq, "bot",
+							    res.replies[i].text, NULL, NULL, NULL));
+		chat_after_turn(s, "", &res);
+	}
+	dialog_result_clear(&res);
+}
+
+/* Customer typing reaches the agent who holds the conversation. */
+static void
+chat_typing(session *s, const chat_frame *f)
+{
+	int64_t owner;
+	if (strcmp(s->conv.state, "agent") ||
+	    store_handoff_owner(srv.deps->st, s->conv.id, &owner) != BOT_OK)
+		return;
+	to_agent(owner, json_pack("{s:s, s:s, s:s, s:b, s:i}", "type", "typing", "conversation",
+				  s->conv.id, "from", "customer", "on", f->typing_on, "expires_s", 5));
+}
+
 static void
 chat_message(session *s, const chat_frame *f)
 {
@@ -385,7 +485,10 @@ chat_message(session *s, const chat_frame *f)
 		session_error(s, CHAT_ERR_RATE_LIMITED, "too many messages; wait a few seconds");
 		return;
 	}
-	if (batch_begin() != BOT_OK) {
+	/* Another tab, an agent or a requeue may have moved the conversation on
+	 * since this session last looked: start from what is stored. */
+	if (batch_begin() != BOT_OK ||
+	    store_conversation_get(srv.deps->st, s->conv.id, &s->conv) != BOT_OK) {
 		session_error(s, CHAT_ERR_SERVER, "the message could not be saved; please retry");
 		return;
 	}
@@ -403,11 +506,17 @@ chat_message(session *s, const chat_frame *f)
 	}
 	session_send_json(s, json_pack("{s:s, s:s, s:I}", "type", "ack", "id", f->id, "seq",
 				       (json_int_t)res.customer_seq));
+	if (res.duplicate) {
+		dialog_result_clear(&res);
+		return;
+	}
+	/* Replies go to every tab showing this conversation. */
 	for (int i = 0; i < res.n_replies; i++) {
 		dialog_reply *r = &res.replies[i];
-		session_send_json(s, reply_frame(r->seq, "bot", r->text, r->intent,
-						 r->quick_replies, NULL));
+		to_customer(s->conv.id, reply_frame(r->seq, "bot", r->text, r->intent,
+						    r->quick_replies, NULL));
 	}
+	chat_after_turn(s, f->text, &res);
 	dialog_result_clear(&res);
 }
 
@@ -434,16 +543,557 @@ chat_frame_in(session *s, const char *buf, size_t len)
 		chat_message(s, &f);
 		break;
 	case CHAT_TYPING:
-		break; /* relayed to an owning agent once handoff lands */
+		chat_typing(s, &f);
+		break;
 	case CHAT_PING:
 		session_send_json(s, json_pack("{s:s}", "type", "pong"));
 		break;
 	case CHAT_RATING:
-		session_error(s, CHAT_ERR_BAD_SHAPE, "there is nothing to rate yet");
+		chat_rating(s, &f);
 		break;
 	}
 done:
 	chat_frame_clear(&f);
+}
+
+
+/* ---- the conversation map and agent presence ---------------------------- */
+
+static unsigned
+conv_hash(const char *id)
+{
+	unsigned h = 2166136261u;
+	for (; *id; id++)
+		h = (h ^ (unsigned char)*id) * 16777619u;
+	return h % (sizeof(srv.conv_map) / sizeof(srv.conv_map[0]));
+}
+
+static void
+conv_map_add(session *s)
+{
+	unsigned h = conv_hash(s->conv.id);
+	s->conv_next = srv.conv_map[h];
+	srv.conv_map[h] = s;
+}
+
+static void
+conv_map_remove(session *s)
+{
+	if (!s->conv.id[0])
+		return;
+	for (session **pp = &srv.conv_map[conv_hash(s->conv.id)]; *pp; pp = &(*pp)->conv_next) {
+		if (*pp == s) {
+			*pp = s->conv_next;
+			break;
+		}
+	}
+	s->conv_next = NULL;
+}
+
+/* Calls FN for every customer session showing conversation ID. */
+static void
+for_conversation(const char *id, void (*fn)(session *, void *), void *arg)
+{
+	session *next;
+	for (session *p = srv.conv_map[conv_hash(id)]; p; p = next) {
+		next = p->conv_next;
+		if (p->authed && !strcmp(p->conv.id, id))
+			fn(p, arg);
+	}
+}
+
+static void
+send_json_to(session *s, void *obj)
+{
+	session_send_json(s, json_deep_copy(obj));
+}
+
+/* Sends OBJ (stolen) to every customer session of conversation ID. */
+static void
+to_customer(const char *id, json_t *obj)
+{
+	for_conversation(id, send_json_to, obj);
+	json_decref(obj);
+}
+
+/* Sends OBJ (stolen) to every session of agent AGENT_ID. */
+static void
+to_agent(int64_t agent_id, json_t *obj)
+{
+	for (session *a = srv.agents; a; a = a->agent_next)
+		if (a->authed && a->subject == agent_id)
+			session_send_json(a, json_deep_copy(obj));
+	json_decref(obj);
+}
+
+static void
+reload_conv(session *s, void *arg)
+{
+	store_conversation_get(srv.deps->st, s->conv.id, &s->conv);
+}
+
+static int
+agent_is_online(int64_t agent_id)
+{
+	for (session *a = srv.agents; a; a = a->agent_next)
+		if (a->authed && a->subject == agent_id)
+			return 1;
+	return 0;
+}
+
+/* Recounts distinct agents online and tells the dialog (escalation replies
+ * depend on it). */
+static void
+presence_changed(void)
+{
+	int n = 0;
+	for (session *a = srv.agents; a; a = a->agent_next) {
+		if (!a->authed)
+			continue;
+		int seen = 0;
+		for (session *b = srv.agents; b != a; b = b->agent_next)
+			if (b->authed && b->subject == a->subject)
+				seen = 1;
+		n += !seen;
+	}
+	srv.agents_online = n;
+	dialog_set_presence(srv.deps->dlg, n, &srv.hours);
+}
+
+/* Estimated wait for queue POSITION: recent handling time per agent slot,
+ * plus the time until agents are back when none can answer now. */
+static int
+eta_seconds(int position, time_t now, int *open, time_t *returns_at)
+{
+	int avg = 0;
+	store_handle_time_avg(srv.deps->st, &avg);
+	if (avg <= 0)
+		avg = 300; /* no history yet: five minutes a conversation */
+	int agents = srv.agents_online > 0 ? srv.agents_online : 1;
+	int eta = ((position + agents - 1) / agents) * avg;
+	*open = srv.agents_online > 0 && hours_open(&srv.hours, now);
+	*returns_at = 0;
+	if (!*open) {
+		time_t back = hours_next_open(&srv.hours, now);
+		if (back <= now)
+			back = now + 3600; /* open hours but nobody online: guess an hour */
+		*returns_at = back;
+		eta += (int)(back - now);
+	}
+	return eta;
+}
+
+static void
+send_queued(session *s, void *arg)
+{
+	int position = *(int *)arg;
+	if (s->last_position == position)
+		return;
+	s->last_position = position;
+	int open;
+	time_t back, now = clock_now();
+	int eta = eta_seconds(position, now, &open, &back);
+	json_t *o = json_pack("{s:s, s:i, s:i, s:i, s:b}", "type", "queued", "position", position,
+			      "eta_s", eta, "agents_online", srv.agents_online, "open", open);
+	if (o && back) {
+		char t[20];
+		clock_format_utc(back, t);
+		t[10] = 'T';
+		json_object_set_new(o, "returns_at", json_sprintf("%sZ", t));
+	}
+	session_send_json(s, o);
+}
+
+/* The queue changed: every agent gets the new snapshot and every waiting
+ * customer whose position moved gets a `queued` frame. One pass over the
+ * waiting list, one map lookup per waiting conversation. */
+static void
+queue_changed(void)
+{
+	json_t *items = NULL;
+	if (store_queue_waiting(srv.deps->st, &items) != BOT_OK)
+		return;
+	time_t now = clock_now();
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+	{
+		int position = (int)i + 1;
+		time_t since = 0;
+		clock_parse_utc(json_string_value(json_object_get(it, "enqueued_at")), &since);
+		json_object_set_new(it, "position", json_integer(position));
+		json_object_set_new(it, "waiting_s", json_integer(since ? now - since : 0));
+		for_conversation(json_string_value(json_object_get(it, "conversation")),
+				 send_queued, &position);
+	}
+	json_t *snap = json_pack("{s:s, s:o, s:i}", "type", "queue", "items", items,
+				 "agents_online", srv.agents_online);
+	for (session *a = srv.agents; a; a = a->agent_next)
+		if (a->authed)
+			session_send_json(a, json_deep_copy(snap));
+	json_decref(snap);
+}
+
+static void
+send_reply_frames(const char *conv_id, const dialog_result *res)
+{
+	for (int i = 0; i < res->n_replies; i++) {
+		const dialog_reply *r = &res->replies[i];
+		to_customer(conv_id,
+			    reply_frame(r->seq, "bot", r->text, r->intent, r->quick_replies, NULL));
+	}
+}
+
+/* ---- agent frames ----------------------------------------------------------- */
+
+static void
+agent_hello(session *s, const agent_frame *f)
+{
+	token_claims claims;
+	char name[128] = "";
+	if (s->authed) {
+		session_error(s, CHAT_ERR_BAD_SHAPE, "hello was already received");
+		return;
+	}
+	if (token_verify(srv.cfg->token_secret, f->token, clock_now(), &claims) != BOT_OK ||
+	    strcmp(claims.role, "agent") ||
+	    store_agent_name(srv.deps->st, claims.subject, name, sizeof(name)) != BOT_OK) {
+		log_warn("agent: refused a hello with an invalid token");
+		session_refuse(s, CHAT_ERR_UNAUTHORIZED, "the token is invalid, expired or not an "
+							 "agent's", LWS_CLOSE_STATUS_POLICY_VIOLATION);
+		return;
+	}
+	s->authed = 1;
+	s->subject = claims.subject;
+	lws_set_timeout(s->wsi, NO_PENDING_TIMEOUT, 0);
+	for (int i = 0; i < srv.n_gone; i++) {
+		if (srv.gone[i].id == claims.subject) {
+			srv.gone[i] = srv.gone[--srv.n_gone];
+			break;
+		}
+	}
+	int cap = srv.cfg->agent_max_concurrent;
+	store_agent_cap(srv.deps->st, claims.subject, &cap);
+	json_t *ids = NULL, *packets = json_array();
+	store_agent_conversations(srv.deps->st, claims.subject, &ids);
+	size_t i;
+	json_t *id;
+	json_array_foreach(ids, i, id)
+	{
+		json_t *packet = NULL;
+		if (store_handoff_packet(srv.deps->st, json_string_value(id), &packet) == BOT_OK)
+			json_array_append_new(packets, json_pack("{s:O, s:o}", "conversation", id,
+								 "packet", packet));
+	}
+	json_decref(ids);
+	session_send_json(s, json_pack("{s:s, s:{s:I, s:s}, s:i, s:o}", "type", "welcome", "agent",
+				       "id", (json_int_t)claims.subject, "name", name,
+				       "max_concurrent", cap, "conversations", packets));
+	log_info("agent %lld (%s) connected", (long long)claims.subject, name);
+	presence_changed();
+	queue_changed();
+}
+
+/* The agent must hold the conversation to act on it. */
+static int
+agent_owns(session *s, const char *conv_id)
+{
+	int64_t owner = 0;
+	if (store_handoff_owner(srv.deps->st, conv_id, &owner) == BOT_OK && owner == s->subject)
+		return 1;
+	session_error(s, CHAT_ERR_NOT_OWNER, "you do not hold this conversation");
+	return 0;
+}
+
+static void
+agent_claim(session *s, const agent_frame *f)
+{
+	json_t *mine = NULL;
+	int cap = srv.cfg->agent_max_concurrent;
+	store_agent_cap(srv.deps->st, s->subject, &cap);
+	store_agent_conversations(srv.deps->st, s->subject, &mine);
+	size_t held = json_array_size(mine);
+	json_decref(mine);
+	if ((int)held >= cap) {
+		session_error(s, CHAT_ERR_AT_CAPACITY, "you already hold as many conversations as "
+						       "you may");
+		return;
+	}
+	if (batch_begin() != BOT_OK) {
+		session_error(s, CHAT_ERR_SERVER, "the claim could not be saved; please retry");
+		return;
+	}
+	bot_err rc = store_handoff_claim(srv.deps->st, f->conversation, s->subject);
+	if (rc == BOT_ERR_CONFLICT) {
+		session_error(s, CHAT_ERR_ALREADY_CLAIMED, "another agent claimed it first");
+		return;
+	}
+	if (rc != BOT_OK) {
+		session_error(s, CHAT_ERR_NOT_FOUND, "no such conversation in the queue");
+		return;
+	}
+	json_t *packet = NULL;
+	store_handoff_packet(srv.deps->st, f->conversation, &packet);
+	session_send_json(s, json_pack("{s:s, s:s, s:o}", "type", "claimed", "conversation",
+				       f->conversation, "packet", packet ? packet : json_object()));
+	char name[128] = "";
+	store_agent_name(srv.deps->st, s->subject, name, sizeof(name));
+	for_conversation(f->conversation, reload_conv, NULL);
+	to_customer(f->conversation, json_pack("{s:s, s:s}", "type", "agent_joined", "name", name));
+	log_msg(LOG_INFO, f->conversation, "claimed by agent %lld", (long long)s->subject);
+	queue_changed();
+}
+
+static void
+agent_message(session *s, const agent_frame *f)
+{
+	if (!agent_owns(s, f->conversation))
+		return;
+	if (rate_limited(s)) {
+		session_error(s, CHAT_ERR_RATE_LIMITED, "too many messages; wait a few seconds");
+		return;
+	}
+	store_conversation conv;
+	if (store_conversation_get(srv.deps->st, f->conversation, &conv) != BOT_OK ||
+	    batch_begin() != BOT_OK) {
+		session_error(s, CHAT_ERR_SERVER, "the message could not be saved; please retry");
+		return;
+	}
+	/* Agent ids get a prefix so they never collide with the customer's. */
+	char client_id[96];
+	snprintf(client_id, sizeof(client_id), "agent:%lld:%s", (long long)s->subject, f->id);
+	store_message m = {.sender = "agent", .client_id = client_id, .agent_id = s->subject,
+			   .text = f->text};
+	int dup = 0;
+	if (store_message_append(srv.deps->st, &conv, &m, &dup) != BOT_OK) {
+		session_error(s, CHAT_ERR_SERVER, "the message could not be saved; please retry");
+		return;
+	}
+	session_send_json(s, json_pack("{s:s, s:s, s:s, s:I}", "type", "ack", "id", f->id,
+				       "conversation", f->conversation, "seq", (json_int_t)m.seq));
+	if (dup)
+		return;
+	char name[128] = "";
+	store_agent_name(srv.deps->st, s->subject, name, sizeof(name));
+	for_conversation(f->conversation, reload_conv, NULL);
+	to_customer(f->conversation, reply_frame(m.seq, "agent", f->text, NULL, NULL, name));
+}
+
+static void
+agent_note(session *s, const agent_frame *f)
+{
+	json_t *note = NULL;
+	if (!agent_owns(s, f->conversation))
+		return;
+	if (batch_begin() != BOT_OK ||
+	    store_note_add(srv.deps->st, f->conversation, s->subject, f->text, &note) != BOT_OK) {
+		session_error(s, CHAT_ERR_SERVER, "the note could not be saved; please retry");
+		return;
+	}
+	to_agent(s->subject, json_pack("{s:s, s:s, s:o}", "type", "noted", "conversation",
+				       f->conversation, "note", note));
+}
+
+static void
+released(int64_t agent_id, const char *conv_id, const char *reason)
+{
+	to_agent(agent_id, json_pack("{s:s, s:s, s:s}", "type", "released", "conversation",
+				     conv_id, "reason", reason));
+}
+
+static void
+agent_transfer(session *s, const agent_frame *f)
+{
+	if (!agent_owns(s, f->conversation))
+		return;
+	if (f->to_agent == s->subject) {
+		session_error(s, CHAT_ERR_BAD_SHAPE, "you already hold this conversation");
+		return;
+	}
+	if (f->to_agent) {
+		json_t *theirs = NULL;
+		int cap = srv.cfg->agent_max_concurrent;
+		if (store_agent_cap(srv.deps->st, f->to_agent, &cap) != BOT_OK ||
+		    !agent_is_online(f->to_agent)) {
+			session_error(s, CHAT_ERR_NOT_FOUND, "that agent is not online");
+			return;
+		}
+		store_agent_conversations(srv.deps->st, f->to_agent, &theirs);
+		int full = (int)json_array_size(theirs) >= cap;
+		json_decref(theirs);
+		if (full) {
+			session_error(s, CHAT_ERR_AT_CAPACITY, "that agent is at their cap");
+			return;
+		}
+	}
+	if (batch_begin() != BOT_OK ||
+	    store_handoff_release(srv.deps->st, f->conversation, f->to_agent ? "agent" : "queue",
+				  f->to_agent) != BOT_OK) {
+		session_error(s, CHAT_ERR_SERVER, "the transfer could not be saved; please retry");
+		return;
+	}
+	released(s->subject, f->conversation, "transferred");
+	for_conversation(f->conversation, reload_conv, NULL);
+	if (f->to_agent) {
+		json_t *packet = NULL;
+		char name[128] = "";
+		store_handoff_packet(srv.deps->st, f->conversation, &packet);
+		store_agent_name(srv.deps->st, f->to_agent, name, sizeof(name));
+		to_agent(f->to_agent, json_pack("{s:s, s:s, s:o}", "type", "assigned",
+						"conversation", f->conversation, "packet",
+						packet ? packet : json_object()));
+		to_customer(f->conversation,
+			    json_pack("{s:s, s:s}", "type", "agent_joined", "name", name));
+	}
+	log_msg(LOG_INFO, f->conversation, "transferred by agent %lld to %s",
+		(long long)s->subject, f->to_agent ? "another agent" : "the queue");
+	queue_changed();
+}
+
+static void
+clear_position(session *c, void *arg)
+{
+	c->last_position = 0;
+}
+
+static void
+agent_resolve(session *s, const agent_frame *f)
+{
+	if (!agent_owns(s, f->conversation))
+		return;
+	store_conversation conv;
+	dialog_result res;
+	if (batch_begin() != BOT_OK ||
+	    store_handoff_release(srv.deps->st, f->conversation, "resolved", 0) != BOT_OK ||
+	    store_conversation_get(srv.deps->st, f->conversation, &conv) != BOT_OK ||
+	    dialog_handoff_event(srv.deps->dlg, &conv, DIALOG_RESOLVED, &res) != BOT_OK) {
+		session_error(s, CHAT_ERR_SERVER, "the conversation could not be resolved; retry");
+		return;
+	}
+	released(s->subject, f->conversation, "resolved");
+	for_conversation(f->conversation, reload_conv, NULL);
+	for_conversation(f->conversation, clear_position, NULL);
+	to_customer(f->conversation, json_pack("{s:s}", "type", "resolved"));
+	send_reply_frames(f->conversation, &res);
+	dialog_result_clear(&res);
+	log_msg(LOG_INFO, f->conversation, "resolved by agent %lld", (long long)s->subject);
+}
+
+static void
+agent_frame_in(session *s, const char *buf, size_t len)
+{
+	agent_frame f;
+	const char *code = NULL;
+	char why[200];
+	if (agentproto_parse(buf, len, &f, &code, why, sizeof(why)) != BOT_OK) {
+		session_error(s, code, why);
+		return;
+	}
+	if (!s->authed && f.type != AGENT_HELLO) {
+		session_refuse(s, CHAT_ERR_NOT_READY, "the first frame must be a hello",
+			       LWS_CLOSE_STATUS_POLICY_VIOLATION);
+		goto done;
+	}
+	switch (f.type) {
+	case AGENT_HELLO:
+		agent_hello(s, &f);
+		break;
+	case AGENT_PING:
+		session_send_json(s, json_pack("{s:s}", "type", "pong"));
+		break;
+	case AGENT_CLAIM:
+		agent_claim(s, &f);
+		break;
+	case AGENT_MESSAGE:
+		agent_message(s, &f);
+		break;
+	case AGENT_TYPING:
+		if (agent_owns(s, f.conversation))
+			to_customer(f.conversation,
+				    json_pack("{s:s, s:s, s:b, s:i}", "type", "typing", "from",
+					      "agent", "on", f.typing_on, "expires_s", 5));
+		break;
+	case AGENT_NOTE:
+		agent_note(s, &f);
+		break;
+	case AGENT_TRANSFER:
+		agent_transfer(s, &f);
+		break;
+	case AGENT_RESOLVE:
+		agent_resolve(s, &f);
+		break;
+	}
+done:
+	agent_frame_clear(&f);
+}
+
+/* An agent's last connection closed: their conversations wait for them for
+ * the grace period (see tick_cb). */
+static void
+agent_left(session *s)
+{
+	for (session **pp = &srv.agents; *pp; pp = &(*pp)->agent_next) {
+		if (*pp == s) {
+			*pp = s->agent_next;
+			break;
+		}
+	}
+	if (!s->authed)
+		return;
+	log_info("agent %lld disconnected", (long long)s->subject);
+	if (!agent_is_online(s->subject) && srv.n_gone < (int)(sizeof(srv.gone) / sizeof(srv.gone[0]))) {
+		srv.gone[srv.n_gone].id = s->subject;
+		srv.gone[srv.n_gone].since = time(NULL);
+		srv.n_gone++;
+	}
+	presence_changed();
+	queue_changed();
+}
+
+/* Once a second: agents whose grace ran out lose their conversations to the
+ * front of the queue, and their customers are told. */
+static void
+tick_cb(lws_sorted_usec_list_t *sul)
+{
+	time_t now = time(NULL);
+	int changed = 0;
+	for (int i = 0; i < srv.n_gone;) {
+		if (now - srv.gone[i].since < srv.cfg->agent_grace_s) {
+			i++;
+			continue;
+		}
+		int64_t agent = srv.gone[i].id;
+		srv.gone[i] = srv.gone[--srv.n_gone];
+		json_t *ids = NULL;
+		if (store_agent_conversations(srv.deps->st, agent, &ids) != BOT_OK ||
+		    batch_begin() != BOT_OK) {
+			json_decref(ids);
+			continue;
+		}
+		size_t k;
+		json_t *id;
+		json_array_foreach(ids, k, id)
+		{
+			const char *cid = json_string_value(id);
+			store_conversation conv;
+			dialog_result res;
+			if (store_handoff_release(srv.deps->st, cid, "queue", 0) != BOT_OK ||
+			    store_conversation_get(srv.deps->st, cid, &conv) != BOT_OK ||
+			    dialog_handoff_event(srv.deps->dlg, &conv, DIALOG_REQUEUED, &res) != BOT_OK)
+				continue;
+			log_msg(LOG_INFO, cid, "agent %lld did not come back: requeued",
+				(long long)agent);
+			for_conversation(cid, reload_conv, NULL);
+			for_conversation(cid, clear_position, NULL);
+			send_reply_frames(cid, &res);
+			dialog_result_clear(&res);
+			changed = 1;
+		}
+		json_decref(ids);
+	}
+	if (changed)
+		queue_changed();
+	lws_sul_schedule(srv.ctx, 0, &srv.tick_sul, tick_cb, LWS_US_PER_SEC);
 }
 
 /* ---- HTTP ------------------------------------------------------------------ */
@@ -725,6 +1375,15 @@ session_unlink(session *s)
 	srv.n_sessions--;
 }
 
+static void
+frame_in(session *s, const char *buf, size_t len)
+{
+	if (s->ep == EP_AGENT)
+		agent_frame_in(s, buf, len);
+	else
+		chat_frame_in(s, buf, len);
+}
+
 static int
 ws_receive(struct lws *wsi, session *s, const char *in, size_t len)
 {
@@ -739,7 +1398,7 @@ ws_receive(struct lws *wsi, session *s, const char *in, size_t len)
 	if (whole) {
 		if (len > max)
 			goto too_large;
-		chat_frame_in(s, in, len);
+		frame_in(s, in, len);
 		return 0;
 	}
 	if (s->rx_len + len > max)
@@ -751,7 +1410,7 @@ ws_receive(struct lws *wsi, session *s, const char *in, size_t len)
 	memcpy(s->rx + s->rx_len, in, len);
 	s->rx_len += len;
 	if (lws_is_final_fragment(wsi) && !lws_remaining_packet_payload(wsi)) {
-		chat_frame_in(s, s->rx, s->rx_len);
+		frame_in(s, s->rx, s->rx_len);
 		free(s->rx);
 		s->rx = NULL;
 		s->rx_len = 0;
@@ -846,7 +1505,7 @@ callback_botd(struct lws *wsi, enum lws_callback_reasons reason, void *user, voi
 		if (srv.draining)
 			return 1;
 		if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) <= 0 ||
-		    strcmp(uri, "/ws/chat"))
+		    (strcmp(uri, "/ws/chat") && strcmp(uri, "/ws/agent")))
 			return 1;
 		if (!origin_allowed(wsi)) {
 			log_warn("refused a WebSocket from an origin not on the allow-list");
@@ -857,6 +1516,12 @@ callback_botd(struct lws *wsi, enum lws_callback_reasons reason, void *user, voi
 		memset(s, 0, sizeof(*s));
 		s->wsi = wsi;
 		s->ep = EP_CHAT;
+		if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) > 0 &&
+		    !strcmp(uri, "/ws/agent")) {
+			s->ep = EP_AGENT;
+			s->agent_next = srv.agents;
+			srv.agents = s;
+		}
 		s->next = srv.sessions;
 		if (srv.sessions)
 			srv.sessions->prev = s;
@@ -875,8 +1540,13 @@ callback_botd(struct lws *wsi, enum lws_callback_reasons reason, void *user, voi
 	case LWS_CALLBACK_SERVER_WRITEABLE:
 		return ws_writeable(wsi, s);
 	case LWS_CALLBACK_CLOSED:
-		if (s->authed)
-			log_msg(LOG_INFO, s->conv.id, "chat: connection closed");
+		if (s->ep == EP_AGENT) {
+			agent_left(s);
+		} else {
+			if (s->authed)
+				log_msg(LOG_INFO, s->conv.id, "chat: connection closed");
+			conv_map_remove(s);
+		}
 		session_unlink(s);
 		break;
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
@@ -961,6 +1631,28 @@ server_run(const server_deps *deps, char *err, size_t errlen)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (hours_parse(srv.cfg->business_hours, srv.cfg->holidays, &srv.hours) != BOT_OK) {
+		snprintf(err, errlen, "business_hours or holidays are malformed");
+		return BOT_ERR_INVAL;
+	}
+	dialog_set_presence(deps->dlg, 0, &srv.hours);
+	/* Agents who held conversations when we stopped get the grace period to
+	 * come back, counted from now. */
+	json_t *holding = NULL;
+	if (store_agents_holding(deps->st, &holding) == BOT_OK) {
+		size_t i;
+		json_t *id;
+		json_array_foreach(holding, i, id)
+		{
+			if (srv.n_gone < (int)(sizeof(srv.gone) / sizeof(srv.gone[0]))) {
+				srv.gone[srv.n_gone].id = json_integer_value(id);
+				srv.gone[srv.n_gone].since = time(NULL);
+				srv.n_gone++;
+			}
+		}
+	}
+	json_decref(holding);
+
 	srv.ctx = lws_create_context(&info);
 	if (!srv.ctx) {
 		snprintf(err, errlen, "cannot listen on %s:%d (in use, or not an address of this "
@@ -968,6 +1660,7 @@ server_run(const server_deps *deps, char *err, size_t errlen)
 		return BOT_ERR_IO;
 	}
 	log_info("listening on http://%s:%d", srv.cfg->host, srv.cfg->port);
+	lws_sul_schedule(srv.ctx, 0, &srv.tick_sul, tick_cb, LWS_US_PER_SEC);
 	while (!srv.done) {
 		if (lws_service(srv.ctx, 0) < 0)
 			break;

@@ -37,6 +37,17 @@ enum stmt_id {
 	ST_AGENT_NAME,
 	ST_KAKAO_MEMBER,
 	ST_HANDOFF_INSERT,
+	ST_QUEUE_WAITING,
+	ST_HANDOFF_CLAIM,
+	ST_HANDOFF_OWNER,
+	ST_HANDOFF_RESOLVE,
+	ST_HANDOFF_REQUEUE,
+	ST_HANDOFF_MOVE,
+	ST_CONV_SET_STATE,
+	ST_AGENT_CONVS,
+	ST_NOTE_INSERT,
+	ST_HANDOFF_RATE,
+	ST_HANDLE_AVG,
 	ST_COUNT
 };
 
@@ -76,6 +87,36 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_HANDOFF_INSERT] = "INSERT INTO handoffs (conversation_id, reason, priority, intent, "
 			      "slots, attachments, state, enqueued_at) VALUES (?1, ?2, ?3, ?4, ?5, "
 			      "?6, 'waiting', ?7)",
+	[ST_QUEUE_WAITING] =
+		"SELECT h.conversation_id, h.priority, h.reason, h.intent, c.channel, "
+		"h.enqueued_at, c.member_id, m.name, (SELECT text FROM messages x WHERE "
+		"x.conversation_id = h.conversation_id AND x.sender = 'customer' ORDER BY seq DESC "
+		"LIMIT 1) FROM handoffs h JOIN conversations c ON c.id = h.conversation_id LEFT "
+		"JOIN members m ON m.id = c.member_id WHERE h.state = 'waiting' "
+		"ORDER BY h.priority DESC, h.enqueued_at, h.id",
+	[ST_HANDOFF_CLAIM] = "UPDATE handoffs SET state = 'claimed', agent_id = ?2, claimed_at = ?3 "
+			     "WHERE conversation_id = ?1 AND state = 'waiting'",
+	[ST_HANDOFF_OWNER] = "SELECT agent_id FROM handoffs WHERE conversation_id = ?1 AND "
+			     "state = 'claimed'",
+	[ST_HANDOFF_RESOLVE] = "UPDATE handoffs SET state = 'resolved', resolved_at = ?2 WHERE "
+			       "conversation_id = ?1 AND state = 'claimed'",
+	/* Back to the queue ahead of everyone who was waiting: priority 10. */
+	[ST_HANDOFF_REQUEUE] = "UPDATE handoffs SET state = 'waiting', agent_id = NULL, "
+			       "claimed_at = NULL, priority = 10 WHERE conversation_id = ?1 AND "
+			       "state = 'claimed'",
+	[ST_HANDOFF_MOVE] = "UPDATE handoffs SET agent_id = ?2, claimed_at = ?3 WHERE "
+			    "conversation_id = ?1 AND state = 'claimed'",
+	[ST_CONV_SET_STATE] = "UPDATE conversations SET state = ?2, updated_at = ?3 WHERE id = ?1",
+	[ST_AGENT_CONVS] = "SELECT conversation_id FROM handoffs WHERE agent_id = ?1 AND "
+			   "state = 'claimed' ORDER BY claimed_at",
+	[ST_NOTE_INSERT] = "INSERT INTO notes (conversation_id, agent_id, text, created_at) VALUES "
+			   "(?1, ?2, ?3, ?4)",
+	[ST_HANDOFF_RATE] = "UPDATE handoffs SET rating = ?2 WHERE id = (SELECT id FROM handoffs "
+			    "WHERE conversation_id = ?1 AND state = 'resolved' AND rating IS NULL "
+			    "ORDER BY resolved_at DESC, id DESC LIMIT 1) RETURNING agent_id",
+	[ST_HANDLE_AVG] = "SELECT AVG(strftime('%s', resolved_at) - strftime('%s', claimed_at)) "
+			  "FROM (SELECT resolved_at, claimed_at FROM handoffs WHERE state = "
+			  "'resolved' AND claimed_at IS NOT NULL ORDER BY resolved_at DESC LIMIT 20)",
 };
 
 struct store {
@@ -580,6 +621,330 @@ store_handoff_enqueue(store *st, store_conversation *conv, const char *reason, i
 	}
 	snprintf(conv->state, sizeof(conv->state), "queued");
 	return store_conversation_update(st, conv);
+}
+
+/* Column COL as a JSON string, or null. */
+static json_t *
+col_json_text(sqlite3_stmt *s, int col)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+	return t ? json_string((const char *)t) : json_null();
+}
+
+/* "YYYY-MM-DD HH:MM:SS" (UTC) as ISO 8601 "YYYY-MM-DDTHH:MM:SSZ". */
+static json_t *
+col_json_iso(sqlite3_stmt *s, int col)
+{
+	const char *t = (const char *)sqlite3_column_text(s, col);
+	if (!t || strlen(t) != 19)
+		return t ? json_string(t) : json_null();
+	char iso[21];
+	snprintf(iso, sizeof(iso), "%.10sT%.8sZ", t, t + 11);
+	return json_string(iso);
+}
+
+bot_err
+store_queue_waiting(store *st, json_t **out)
+{
+	*out = json_array();
+	if (!*out)
+		return BOT_ERR_NOMEM;
+	sqlite3_stmt *s = st->stmt[ST_QUEUE_WAITING];
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		json_t *member = sqlite3_column_type(s, 6) == SQLITE_NULL
+					 ? json_null()
+					 : json_pack("{s:I, s:o}", "id",
+						     (json_int_t)sqlite3_column_int64(s, 6), "name",
+						     col_json_text(s, 7));
+		json_array_append_new(
+			*out, json_pack("{s:o, s:i, s:o, s:o, s:o, s:o, s:o, s:o}", "conversation",
+					col_json_text(s, 0), "priority", sqlite3_column_int(s, 1),
+					"reason", col_json_text(s, 2), "intent", col_json_text(s, 3),
+					"channel", col_json_text(s, 4), "enqueued_at",
+					col_json_iso(s, 5), "member", member, "preview",
+					col_json_text(s, 8)));
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		json_decref(*out);
+		*out = NULL;
+		return BOT_ERR_DB;
+	}
+	return BOT_OK;
+}
+
+static bot_err
+set_conv_state(store *st, const char *conv_id, const char *state)
+{
+	char now[20];
+	clock_format_utc(clock_now(), now);
+	sqlite3_stmt *s = st->stmt[ST_CONV_SET_STATE];
+	sqlite3_bind_text(s, 1, conv_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, state, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, now, -1, SQLITE_STATIC);
+	return step_reset(s) == SQLITE_DONE ? BOT_OK : BOT_ERR_DB;
+}
+
+bot_err
+store_handoff_owner(store *st, const char *conv_id, int64_t *agent_id)
+{
+	sqlite3_stmt *s = st->stmt[ST_HANDOFF_OWNER];
+	sqlite3_bind_text(s, 1, conv_id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*agent_id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc == SQLITE_ROW)
+		return BOT_OK;
+	return rc == SQLITE_DONE ? BOT_ERR_NOT_FOUND : BOT_ERR_DB;
+}
+
+bot_err
+store_handoff_claim(store *st, const char *conv_id, int64_t agent_id)
+{
+	char now[20];
+	clock_format_utc(clock_now(), now);
+	sqlite3_stmt *s = st->stmt[ST_HANDOFF_CLAIM];
+	sqlite3_bind_text(s, 1, conv_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, agent_id);
+	sqlite3_bind_text(s, 3, now, -1, SQLITE_STATIC);
+	if (step_reset(s) != SQLITE_DONE)
+		return BOT_ERR_DB;
+	if (sqlite3_changes(st->db) == 0) {
+		int64_t owner;
+		return store_handoff_owner(st, conv_id, &owner) == BOT_OK ? BOT_ERR_CONFLICT
+									   : BOT_ERR_NOT_FOUND;
+	}
+	return set_conv_state(st, conv_id, "agent");
+}
+
+bot_err
+store_handoff_release(store *st, const char *conv_id, const char *how, int64_t to_agent)
+{
+	char now[20];
+	clock_format_utc(clock_now(), now);
+	sqlite3_stmt *s;
+	const char *state;
+	if (!strcmp(how, "resolved")) {
+		s = st->stmt[ST_HANDOFF_RESOLVE];
+		sqlite3_bind_text(s, 2, now, -1, SQLITE_STATIC);
+		state = "bot";
+	} else if (!strcmp(how, "queue")) {
+		s = st->stmt[ST_HANDOFF_REQUEUE];
+		state = "queued";
+	} else {
+		s = st->stmt[ST_HANDOFF_MOVE];
+		sqlite3_bind_int64(s, 2, to_agent);
+		sqlite3_bind_text(s, 3, now, -1, SQLITE_STATIC);
+		state = "agent";
+	}
+	sqlite3_bind_text(s, 1, conv_id, -1, SQLITE_STATIC);
+	if (step_reset(s) != SQLITE_DONE)
+		return BOT_ERR_DB;
+	if (sqlite3_changes(st->db) == 0)
+		return BOT_ERR_NOT_FOUND;
+	return set_conv_state(st, conv_id, state);
+}
+
+bot_err
+store_agent_conversations(store *st, int64_t agent_id, json_t **out)
+{
+	*out = json_array();
+	sqlite3_stmt *s = st->stmt[ST_AGENT_CONVS];
+	sqlite3_bind_int64(s, 1, agent_id);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		json_array_append_new(*out, col_json_text(s, 0));
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_DONE ? BOT_OK : BOT_ERR_DB;
+}
+
+bot_err
+store_note_add(store *st, const char *conv_id, int64_t agent_id, const char *text, json_t **note)
+{
+	char now[20];
+	clock_format_utc(clock_now(), now);
+	sqlite3_stmt *s = st->stmt[ST_NOTE_INSERT];
+	sqlite3_bind_text(s, 1, conv_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, agent_id);
+	sqlite3_bind_text(s, 3, text, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, now, -1, SQLITE_STATIC);
+	if (step_reset(s) != SQLITE_DONE)
+		return BOT_ERR_DB;
+	char name[128] = "";
+	store_agent_name(st, agent_id, name, sizeof(name));
+	char iso[21];
+	snprintf(iso, sizeof(iso), "%.10sT%.8sZ", now, now + 11);
+	*note = json_pack("{s:s, s:s, s:s}", "agent", name, "text", text, "at", iso);
+	return *note ? BOT_OK : BOT_ERR_NOMEM;
+}
+
+bot_err
+store_handoff_rate(store *st, const char *conv_id, int score, int64_t *agent_id)
+{
+	sqlite3_stmt *s = st->stmt[ST_HANDOFF_RATE];
+	sqlite3_bind_text(s, 1, conv_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, score);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && agent_id)
+		*agent_id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc == SQLITE_ROW)
+		return BOT_OK;
+	return rc == SQLITE_DONE ? BOT_ERR_NOT_FOUND : BOT_ERR_DB;
+}
+
+static bot_err
+int64_list(store *st, const char *sql, int64_t arg, int has_arg, json_t **out)
+{
+	sqlite3_stmt *s;
+	*out = json_array();
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return BOT_ERR_DB;
+	if (has_arg)
+		sqlite3_bind_int64(s, 1, arg);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		json_array_append_new(*out, json_integer(sqlite3_column_int64(s, 0)));
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? BOT_OK : BOT_ERR_DB;
+}
+
+bot_err
+store_agents_holding(store *st, json_t **out)
+{
+	return int64_list(st,
+			  "SELECT DISTINCT agent_id FROM handoffs WHERE state = 'claimed' AND "
+			  "agent_id IS NOT NULL",
+			  0, 0, out);
+}
+
+bot_err
+store_agent_cap(store *st, int64_t agent_id, int *cap)
+{
+	json_t *l = NULL;
+	bot_err rc = int64_list(st, "SELECT max_concurrent FROM agents WHERE id = ?1", agent_id, 1,
+				&l);
+	if (rc == BOT_OK && json_array_size(l) == 0)
+		rc = BOT_ERR_NOT_FOUND;
+	if (rc == BOT_OK)
+		*cap = (int)json_integer_value(json_array_get(l, 0));
+	json_decref(l);
+	return rc;
+}
+
+bot_err
+store_handle_time_avg(store *st, int *seconds)
+{
+	sqlite3_stmt *s = st->stmt[ST_HANDLE_AVG];
+	int rc = sqlite3_step(s);
+	*seconds = rc == SQLITE_ROW ? (int)sqlite3_column_double(s, 0) : 0;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? BOT_OK : BOT_ERR_DB;
+}
+
+/* Runs SQL (one statement, ?1 = conversation id) and returns its rows as a
+ * JSON array of objects keyed by column name. Used for the handoff packet,
+ * which is built rarely (a claim), so the statements are not kept. */
+static json_t *
+rows_json(store *st, const char *sql, const char *conv_id)
+{
+	sqlite3_stmt *s;
+	json_t *arr = json_array();
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return arr;
+	sqlite3_bind_text(s, 1, conv_id, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		json_t *row = json_object();
+		for (int c = 0; c < sqlite3_column_count(s); c++) {
+			const char *name = sqlite3_column_name(s, c);
+			json_t *v;
+			if (sqlite3_column_type(s, c) == SQLITE_INTEGER)
+				v = json_integer(sqlite3_column_int64(s, c));
+			else if (!strcmp(name, "at"))
+				v = col_json_iso(s, c);
+			else
+				v = col_json_text(s, c);
+			json_object_set_new(row, name, v);
+		}
+		json_array_append_new(arr, row);
+	}
+	sqlite3_finalize(s);
+	return arr;
+}
+
+bot_err
+store_handoff_packet(store *st, const char *conv_id, json_t **out)
+{
+	*out = NULL;
+	store_conversation c;
+	bot_err rc = store_conversation_get(st, conv_id, &c);
+	if (rc != BOT_OK)
+		return rc;
+	json_t *p = json_object();
+	char name[128] = "";
+	if (c.member_id && store_member_name(st, c.member_id, name, sizeof(name)) == BOT_OK)
+		json_object_set_new(p, "member", json_pack("{s:I, s:s}", "id",
+							   (json_int_t)c.member_id, "name", name));
+	else
+		json_object_set_new(p, "member", json_null());
+	json_t *acc = rows_json(st,
+				"SELECT a.id, a.account_no, a.name, a.status, a.off_reason, "
+				"a.cash_balance, a.business_status FROM ad_accounts a JOIN "
+				"conversations c ON c.account_id = a.id WHERE c.id = ?1",
+				conv_id);
+	json_object_set(p, "account", json_array_size(acc) ? json_array_get(acc, 0) : json_null());
+	json_decref(acc);
+	json_object_set_new(p, "accounts",
+			    rows_json(st,
+				      "SELECT a.id, a.account_no, a.name FROM account_members m JOIN "
+				      "ad_accounts a ON a.id = m.account_id JOIN conversations c ON "
+				      "c.member_id = m.member_id WHERE c.id = ?1 AND m.left_at IS NULL "
+				      "ORDER BY a.account_no",
+				      conv_id));
+	json_object_set_new(p, "channel", json_string(c.channel));
+	/* The latest handoff row of this conversation carries why it was
+	 * escalated and what the bot attached. */
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT reason, intent, slots, attachments, strftime('%s', ?2) - "
+			       "strftime('%s', enqueued_at) FROM handoffs WHERE conversation_id = ?1 "
+			       "ORDER BY id DESC LIMIT 1",
+			       -1, &s, NULL) == SQLITE_OK) {
+		char now[20];
+		clock_format_utc(clock_now(), now);
+		sqlite3_bind_text(s, 1, conv_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, now, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			json_object_set_new(p, "reason", col_json_text(s, 0));
+			json_object_set_new(p, "intent", col_json_text(s, 1));
+			const char *slots = (const char *)sqlite3_column_text(s, 2);
+			const char *att = (const char *)sqlite3_column_text(s, 3);
+			json_t *sj = slots ? json_loads(slots, 0, NULL) : NULL;
+			json_t *aj = att ? json_loads(att, 0, NULL) : NULL;
+			json_object_set_new(p, "slots", sj ? sj : json_object());
+			json_object_set_new(p, "attachments", aj ? aj : json_array());
+			json_object_set_new(p, "waited_s", json_integer(sqlite3_column_int64(s, 4)));
+		}
+		sqlite3_finalize(s);
+	}
+	json_object_set_new(p, "transcript",
+			    rows_json(st,
+				      "SELECT seq, sender AS 'from', text, intent, created_at AS at "
+				      "FROM messages WHERE conversation_id = ?1 ORDER BY seq",
+				      conv_id));
+	json_object_set_new(p, "notes",
+			    rows_json(st,
+				      "SELECT a.name AS agent, n.text, n.created_at AS at FROM notes n "
+				      "JOIN agents a ON a.id = n.agent_id WHERE n.conversation_id = ?1 "
+				      "ORDER BY n.id",
+				      conv_id));
+	*out = p;
+	return BOT_OK;
 }
 
 /* ---- members and accounts ----------------------------------------------- */

@@ -102,6 +102,40 @@ bot_err store_handoff_enqueue(store *st, store_conversation *conv, const char *r
 			      int priority, const char *intent, const char *slots_json,
 			      const char *attachments_json);
 
+/* The waiting queue in order (priority, then waiting time) as a JSON array
+ * of {"conversation","priority","reason","intent","channel","enqueued_at",
+ * "member":{"id","name"}|null,"preview"}. Caller owns *OUT. */
+bot_err store_queue_waiting(store *st, json_t **out);
+/* Claims the waiting handoff of CONV_ID for AGENT_ID (inside the open batch).
+ * BOT_ERR_CONFLICT when someone holds it already, BOT_ERR_NOT_FOUND when it
+ * is not in the queue. Sets the conversation's state to "agent". */
+bot_err store_handoff_claim(store *st, const char *conv_id, int64_t agent_id);
+/* The agent holding CONV_ID; BOT_ERR_NOT_FOUND when nobody does. */
+bot_err store_handoff_owner(store *st, const char *conv_id, int64_t *agent_id);
+/* Ends the claim on CONV_ID: "resolved" (the bot takes over again), "queue"
+ * (back to the front of the queue) or "agent" (straight to TO_AGENT). */
+bot_err store_handoff_release(store *st, const char *conv_id, const char *how, int64_t to_agent);
+/* Everything an agent needs to take a conversation over (see PROTOCOL.md,
+ * "claimed"). Caller owns *OUT. */
+bot_err store_handoff_packet(store *st, const char *conv_id, json_t **out);
+/* Conversation ids AGENT_ID currently holds, as a JSON array of strings. */
+bot_err store_agent_conversations(store *st, int64_t agent_id, json_t **out);
+/* Adds an internal note; *NOTE (owned by the caller) is {"agent","text","at"}. */
+bot_err store_note_add(store *st, const char *conv_id, int64_t agent_id, const char *text,
+		       json_t **note);
+/* Records SCORE on the latest resolved, unrated handoff of CONV_ID.
+ * BOT_ERR_NOT_FOUND when there is nothing to rate. */
+bot_err store_handoff_rate(store *st, const char *conv_id, int score, int64_t *agent_id);
+/* Agents holding at least one claimed conversation, as a JSON array of ids
+ * (at start-up: whoever does not come back within the grace period loses
+ * them to the queue). */
+bot_err store_agents_holding(store *st, json_t **out);
+/* An agent's conversation cap (agents.max_concurrent). */
+bot_err store_agent_cap(store *st, int64_t agent_id, int *cap);
+/* Mean seconds from claim to resolve over the last 20 resolved handoffs;
+ * 0 when there are none. */
+bot_err store_handle_time_avg(store *st, int *seconds);
+
 /* ---- members and accounts ----------------------------------------------- */
 
 typedef struct store_account {

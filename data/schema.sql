@@ -203,3 +203,13 @@ CREATE TABLE handoffs (
 );
 CREATE INDEX handoffs_waiting ON handoffs(state, priority DESC, enqueued_at);
 CREATE INDEX handoffs_conversation ON handoffs(conversation_id);
+
+-- Internal notes agents leave on a conversation; never shown to customers.
+CREATE TABLE notes (
+	id          INTEGER PRIMARY KEY,
+	conversation_id TEXT NOT NULL REFERENCES conversations(id),
+	agent_id    INTEGER NOT NULL REFERENCES agents(id),
+	text        TEXT NOT NULL,
+	created_at  TEXT NOT NULL
+);
+CREATE INDEX notes_conversation ON notes(conversation_id);
