@@ -1,0 +1,82 @@
+# tests/fuzz/rules.mk: sanitizers, fuzzing, valgrind and soak (see tests/fuzz/README.md).
+# Included by the top Makefile. Targets:
+#   make fuzz            run every libFuzzer target FUZZ_SECONDS (default 60) each
+#   make fuzz-regress    replay every corpus input (and every past crash) once  [make test]
+#   make asan-test       unit + whole e2e suite on an ASan+UBSan build           [make test]
+#   make valgrind-e2e    e2e files under valgrind memcheck (VALGRIND_E2E)       [make test]
+#   make soak            2,000 connections chatting SOAK_SECONDS (default 300)   [not in make test]
+
+FUZZ_DIR      := tests/fuzz
+FUZZ_BUILD    := build/fuzz
+FUZZ_SECONDS  ?= 60
+FUZZ_TARGETS  := chatproto dispatch intent template token kakao
+FUZZ_BINS     := $(patsubst %,$(FUZZ_BUILD)/fuzz_%,$(FUZZ_TARGETS))
+# Objects are built by the top Makefile's own rule into $(FUZZ_BUILD)/obj with
+# coverage instrumentation (fuzzer-no-link) and both sanitizers.
+FUZZ_SAN      := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+# Everything but the lws glue (server.o) and main.o: the targets are transport-free.
+FUZZ_LIB_OBJS := $(patsubst $(BUILD)/obj/%,$(FUZZ_BUILD)/obj/%,\
+	$(filter-out $(BUILD)/obj/server.o,$(LIB_OBJS)) $(EMBED_OBJ))
+# Replay of corpora: leaks count, the first report stops the run.
+FUZZ_ENV      := ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 BOTD_INTENTS=$(abspath intents)
+
+ASAN_BUILD    := build/asan
+ASAN_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ASAN_LOGS     := $(ASAN_BUILD)/logs
+# fast_unwind_on_malloc=0: full stacks through libwebsockets (built without
+# frame pointers), so the one suppression in lsan.supp can match its frame.
+ASAN_ENV      := ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1:fast_unwind_on_malloc=0:log_path=$(abspath $(ASAN_LOGS))/asan \
+	LSAN_OPTIONS=suppressions=$(abspath $(FUZZ_DIR)/lsan.supp):print_suppressions=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$(abspath $(ASAN_LOGS))/ubsan
+
+CHECK_EXTRA += fuzz-regress asan-test valgrind-e2e
+
+.PHONY: fuzz fuzz-build fuzz-regress asan-build asan-test valgrind-e2e soak
+
+# ---- libFuzzer ----------------------------------------------------------------
+
+fuzz-build:
+	@$(MAKE) -s --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang OPT="-O1 -g" \
+		SAN_FLAGS="$(FUZZ_SAN)" $(FUZZ_LIB_OBJS)
+	@$(MAKE) -s --no-print-directory $(FUZZ_BINS)
+
+$(FUZZ_BUILD)/fuzz_%: $(FUZZ_DIR)/fuzz_%.c $(FUZZ_DIR)/fuzz_common.h $(FUZZ_LIB_OBJS)
+	clang -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+		$(PKG_CFLAGS) -Ibot -o $@ $< $(FUZZ_LIB_OBJS) $(PKG_LIBS) -lm
+
+# Runs each target for FUZZ_SECONDS, reading its corpus and writing new finds
+# to a scratch dir ($(FUZZ_BUILD)/work); a crashing input is written straight
+# into tests/fuzz/corpus/<target>/ (crash-*, leak-*, timeout-*) so that
+# fuzz-regress replays it from then on. FUZZ_MERGE=1 also merges the new
+# finds into the committed corpus (keep it small: only when coverage grew).
+FUZZ_MERGE ?= 0
+fuzz: fuzz-build
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_DIR)/corpus/$$t $(FUZZ_BUILD)/work/$$t; \
+		echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+		rc=0; $(FUZZ_ENV) timeout -k 10 $$(( $(FUZZ_SECONDS) + 120 )) \
+			$(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+			-max_len=4096 -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/corpus/$$t/ \
+			-dict=$(FUZZ_DIR)/dict/$$t.dict \
+			$(FUZZ_BUILD)/work/$$t $(FUZZ_DIR)/corpus/$$t >$(FUZZ_BUILD)/fuzz_$$t.log 2>&1 || rc=$$?; \
+		grep -E '^(#[0-9]+ +(INITED|DONE)|stat::number_of_executed_units|stat::peak_rss|SUMMARY|artifact_prefix|Test unit written)' \
+			$(FUZZ_BUILD)/fuzz_$$t.log || true; \
+		if [ $$rc -ne 0 ]; then tail -60 $(FUZZ_BUILD)/fuzz_$$t.log; \
+			echo "fuzz_$$t FAILED (rc $$rc); the input is in $(FUZZ_DIR)/corpus/$$t/"; exit 1; fi; \
+		if [ "$(FUZZ_MERGE)" = 1 ]; then $(FUZZ_ENV) timeout 600 $(FUZZ_BUILD)/fuzz_$$t -merge=1 \
+			-max_len=4096 $(FUZZ_DIR)/corpus/$$t $(FUZZ_BUILD)/work/$$t >/dev/null 2>&1; fi; \
+	done
+
+# Every corpus file (seeds, merged finds and past crashes) runs once.
+fuzz-regress: fuzz-build
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		n=$$(find $(FUZZ_DIR)/corpus/$$t -type f | wc -l); \
+		test $$n -gt 0 || { echo "fuzz-regress: corpus/$$t is empty"; exit 1; }; \
+		echo "== fuzz_$$t: replaying $$n inputs"; \
+		find $(FUZZ_DIR)/corpus/$$t -type f -print0 | sort -z | \
+			$(FUZZ_ENV) xargs -0 -n 200 timeout 300 $(FUZZ_BUILD)/fuzz_$$t -runs=1 >$(FUZZ_BUILD)/regress_$$t.log 2>&1 || \
+			{ tail -40 $(FUZZ_BUILD)/regress_$$t.log; echo "fuzz_$$t: a corpus input fails"; exit 1; }; \
+	done
