@@ -94,8 +94,9 @@ static const char *const issuers[] = {"신한카드", "KB국민카드", "현대�
 				      "롯데카드", "하나카드", "우리카드", "BC카드", "NH농협카드"};
 static const char *const banks[] = {"국민은행", "신한은행", "우리은행", "하나은행",
 				    "농협은행", "기업은행", "카카오뱅크", "SC제일은행"};
-static const char *const declines[] = {"한도초과", "잔액부족", "유효기간만료", "정지카드",
-				       "카드사 응답 없음"};
+/* Codes the answers label (intents/autopay_failure.json), as in demo.sql. */
+static const char *const declines[] = {"limit_exceeded", "insufficient_funds", "card_expired",
+				       "card_suspended", "dormant_card"};
 static const char *const promos[] = {"신규 광고주 프로모션", "봄맞이 무상캐시",
 				     "재방문 감사 캐시", "첫 충전 보너스", "연말 감사 캐시",
 				     "소상공인 지원 캐시"};

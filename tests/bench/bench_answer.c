@@ -1,0 +1,273 @@
+/* bench_answer: the answer path alone, in-process, on one core: normalise +
+ * match (intent_classify), then the intent's read-only queries and its
+ * template (answer_render), for members of a real database. No WebSocket, no
+ * dialog writes, no commit: what is left is the work a question costs before
+ * the transport and durability.
+ *
+ *   bench_answer --db PATH [--demo] [--members A-B] [--seconds S]
+ *                [--intents DIR] [--seed N] [--by-intent]
+ *
+ * Each round picks a member uniformly from A-B (seeded, so runs compare) and
+ * the next question of the mix (every intent's examples except agent_request)
+ * and asks it as that member's first question: account 0, so answer_render
+ * looks the member's accounts up itself, as the daemon does. With a
+ * gen-data database, --members 1-N spreads the questions over N accounts; the
+ * data-scale benchmark compares 1,000 with 1,000,000.
+ *
+ * Output: one line of key=value pairs: questions/s and the latency of the
+ * whole path, of matching and of answering (p50/p99/mean, microseconds). */
+#include <dirent.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "answer.h"
+#include "clock.h"
+#include "intent.h"
+#include "log.h"
+#include "store.h"
+
+static int64_t
+now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Samples in nanoseconds; the run is bounded, so a flat array is enough. */
+typedef struct samples {
+	int64_t *v;
+	size_t n, cap;
+	int64_t sum;
+} samples;
+
+static void
+sample_add(samples *s, int64_t v)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 4096;
+		s->v = realloc(s->v, s->cap * sizeof(*s->v));
+		if (!s->v)
+			abort();
+	}
+	s->v[s->n++] = v;
+	s->sum += v;
+}
+
+static int
+cmp64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Percentile P of S in microseconds (sorts S). */
+static double
+pct_us(samples *s, double p)
+{
+	if (!s->n)
+		return 0;
+	qsort(s->v, s->n, sizeof(*s->v), cmp64);
+	size_t i = (size_t)((double)(s->n - 1) * p / 100.0 + 0.5);
+	return (double)s->v[i] / 1000.0;
+}
+
+/* Per-intent answer time, to point at the slow queries (--by-intent). */
+#define MAX_INTENTS 64
+static struct {
+	const char *id;
+	int64_t sum, max;
+	size_t n;
+} by_intent[MAX_INTENTS];
+
+static void
+intent_add(const char *id, int64_t ns)
+{
+	for (int i = 0; i < MAX_INTENTS; i++) {
+		if (!by_intent[i].id)
+			by_intent[i].id = id;
+		if (by_intent[i].id == id || !strcmp(by_intent[i].id, id)) {
+			by_intent[i].sum += ns;
+			by_intent[i].n++;
+			if (ns > by_intent[i].max)
+				by_intent[i].max = ns;
+			return;
+		}
+	}
+}
+
+static char **questions;
+static size_t n_questions;
+
+static int
+load_questions(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return -1;
+	struct dirent *e;
+	size_t cap = 0;
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		if (l < 6 || strcmp(e->d_name + l - 5, ".json"))
+			continue;
+		char path[1024];
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		json_t *root = json_load_file(path, 0, NULL);
+		const char *id = json_string_value(json_object_get(root, "id"));
+		if (id && strcmp(id, "agent_request")) {
+			size_t i;
+			json_t *ex;
+			json_array_foreach(json_object_get(root, "examples"), i, ex)
+			{
+				const char *t = json_is_string(ex)
+							? json_string_value(ex)
+							: json_string_value(json_object_get(ex, "text"));
+				if (!t)
+					continue;
+				if (n_questions == cap) {
+					cap = cap ? cap * 2 : 256;
+					questions = realloc(questions, cap * sizeof(*questions));
+				}
+				questions[n_questions++] = strdup(t);
+			}
+		}
+		json_decref(root);
+	}
+	closedir(d);
+	return n_questions ? 0 : -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"db", required_argument, NULL, 'd'},      {"demo", no_argument, NULL, 'D'},
+		{"members", required_argument, NULL, 'm'}, {"seconds", required_argument, NULL, 's'},
+		{"intents", required_argument, NULL, 'i'}, {"seed", required_argument, NULL, 'S'},
+		{"by-intent", no_argument, NULL, 'b'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *db = NULL, *dir = "intents";
+	int demo = 0, opt, show_intents = 0;
+	long long lo_m = 1, hi_m = 11;
+	double seconds = 3;
+	unsigned long long seed = 1;
+	while ((opt = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (opt) {
+		case 'd': db = optarg; break;
+		case 'D': demo = 1; break;
+		case 'm':
+			if (sscanf(optarg, "%lld-%lld", &lo_m, &hi_m) != 2 || lo_m < 1 || hi_m < lo_m)
+				goto usage;
+			break;
+		case 's': seconds = atof(optarg); break;
+		case 'i': dir = optarg; break;
+		case 'S': seed = strtoull(optarg, NULL, 10); break;
+		case 'b': show_intents = 1; break;
+		default: goto usage;
+		}
+	}
+	if (!db || seconds <= 0 || seconds > 600)
+		goto usage;
+	log_set_level(LOG_WARN);
+	if (load_questions(dir)) {
+		fprintf(stderr, "bench_answer: no questions in %s\n", dir);
+		return 1;
+	}
+	char err[512] = "";
+	store *st = NULL;
+	intent_set *set = NULL;
+	answer_engine *eng = NULL;
+	store_options so = {.path = db, .load_demo = demo};
+	if (store_open(&so, &st, err, sizeof(err)) != BOT_OK ||
+	    intent_set_load_dir(dir, &set, err, sizeof(err)) != BOT_OK ||
+	    answer_engine_new(set, st, &eng, err, sizeof(err)) != BOT_OK) {
+		fprintf(stderr, "bench_answer: %s\n", err);
+		return 1;
+	}
+
+	samples total = {0}, match = {0}, answer = {0};
+	size_t answered = 0, not_understood = 0, needs_account = 0, failed = 0, q = 0;
+	uint64_t x = seed * 0x9e3779b97f4a7c15ULL + 1;
+	uint64_t span = (uint64_t)(hi_m - lo_m + 1);
+	int64_t t_start = now_ns(), t_end = t_start + (int64_t)(seconds * 1e9);
+	/* Bounded by time and by count (a stuck query must not spin forever). */
+	for (size_t round = 0; round < 50000000 && now_ns() < t_end; round++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		int64_t member = lo_m + (int64_t)(x % span);
+		const char *text = questions[q++ % n_questions];
+		intent_result ir;
+		memset(&ir, 0, sizeof(ir));
+		int64_t t0 = now_ns();
+		if (intent_classify(set, text, strlen(text), clock_now(), &ir) != BOT_OK) {
+			failed++;
+			intent_result_clear(&ir);
+			continue;
+		}
+		int64_t t1 = now_ns();
+		if (!ir.intent) {
+			not_understood++;
+			sample_add(&total, t1 - t0);
+			sample_add(&match, t1 - t0);
+			intent_result_clear(&ir);
+			continue;
+		}
+		answer_request req = {.intent = ir.intent,
+				      .slots = ir.slots,
+				      .member_id = member,
+				      .account_id = 0,
+				      .lang = "ko",
+				      .now = clock_now()};
+		answer_reply rep;
+		memset(&rep, 0, sizeof(rep));
+		bot_err rc = answer_render(eng, &req, &rep);
+		int64_t t2 = now_ns();
+		if (rc != BOT_OK)
+			failed++;
+		else if (rep.needs_account)
+			needs_account++;
+		else
+			answered++;
+		sample_add(&total, t2 - t0);
+		sample_add(&match, t1 - t0);
+		sample_add(&answer, t2 - t1);
+		intent_add(ir.intent, t2 - t1);
+		answer_reply_clear(&rep);
+		intent_result_clear(&ir);
+	}
+	double wall = (double)(now_ns() - t_start) / 1e9;
+	double mean_total = total.n ? (double)total.sum / (double)total.n / 1000.0 : 0;
+	double mean_answer = answer.n ? (double)answer.sum / (double)answer.n / 1000.0 : 0;
+	double mean_match = match.n ? (double)match.sum / (double)match.n / 1000.0 : 0;
+	printf("db=%s members=%lld-%lld questions=%zu per_s=%.0f answered=%zu needs_account=%zu "
+	       "not_understood=%zu failed=%zu total_p50_us=%.1f total_p99_us=%.1f "
+	       "total_mean_us=%.1f match_p50_us=%.1f match_mean_us=%.1f answer_p50_us=%.1f "
+	       "answer_p99_us=%.1f answer_mean_us=%.1f\n",
+	       db, lo_m, hi_m, total.n, (double)total.n / wall, answered, needs_account,
+	       not_understood, failed, pct_us(&total, 50), pct_us(&total, 99), mean_total,
+	       pct_us(&match, 50), mean_match, pct_us(&answer, 50), pct_us(&answer, 99),
+	       mean_answer);
+	for (int i = 0; show_intents && i < MAX_INTENTS && by_intent[i].id; i++)
+		fprintf(stderr, "  %-26s n=%-7zu answer_mean_us=%-9.1f max_us=%.1f\n", by_intent[i].id,
+			by_intent[i].n, (double)by_intent[i].sum / (double)by_intent[i].n / 1000.0,
+			(double)by_intent[i].max / 1000.0);
+	free(total.v);
+	free(match.v);
+	free(answer.v);
+	answer_engine_free(eng);
+	intent_set_free(set);
+	store_close(st);
+	for (size_t i = 0; i < n_questions; i++)
+		free(questions[i]);
+	free(questions);
+	return failed ? 1 : 0;
+usage:
+	fprintf(stderr, "usage: bench_answer --db PATH [--demo] [--members A-B] [--seconds S] "
+			"[--intents DIR] [--seed N]\n");
+	return 2;
+}

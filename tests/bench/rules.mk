@@ -1,0 +1,27 @@
+# Benchmarks (issue 9): `make bench` prints one table; never part of `make test`.
+# The intent benchmark (bench-intents) lives in the top Makefile.
+
+BENCH_BINS := $(BUILD)/tests/loadgen $(BUILD)/tests/echo_server $(BUILD)/tests/bench_answer \
+	$(BUILD)/tests/bench_intents
+
+$(BUILD)/tests/loadgen: tests/bench/loadgen.c $(BUILD)/obj/token.o $(BUILD)/obj/err.o | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ibot -o $@ $^ $(PKG_LIBS)
+
+# Built from the same libwebsockets as botd (same pkg-config flags).
+$(BUILD)/tests/echo_server: tests/bench/echo_server.c | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
+
+# The answer path in-process: every daemon module but the command line.
+$(BUILD)/tests/bench_answer: tests/bench/bench_answer.c $(LIB_OBJS) $(EMBED_OBJ) | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ibot -o $@ $^ $(PKG_LIBS) -lm
+
+.PHONY: bench bench-build bench-smoke
+bench-build: all $(BENCH_BINS)
+
+bench: bench-build
+	sh tests/bench/run.sh
+
+# A short run of every benchmark (a few seconds each) that checks they work,
+# not how fast: `make bench-smoke`.
+bench-smoke: bench-build
+	BENCH_SMOKE=1 sh tests/bench/run.sh
