@@ -19,9 +19,9 @@ $(BUILD)/tests/bench_answer: tests/bench/bench_answer.c $(LIB_OBJS) $(EMBED_OBJ)
 bench-build: all $(BENCH_BINS)
 
 bench: bench-build
-	sh tests/bench/run.sh
+	bash tests/bench/run.sh
 
 # A short run of every benchmark (a few seconds each) that checks they work,
 # not how fast: `make bench-smoke`.
 bench-smoke: bench-build
-	BENCH_SMOKE=1 sh tests/bench/run.sh
+	BENCH_SMOKE=1 bash tests/bench/run.sh

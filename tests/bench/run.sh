@@ -1,0 +1,212 @@
+#!/bin/bash
+# make bench: runs every benchmark of issue 9 and prints one table.
+#
+#   BUILD=build sh tests/bench/run.sh         full run (about 3 minutes, plus
+#                                             ~95 s once to generate 1M accounts)
+#   BENCH_SMOKE=1 sh tests/bench/run.sh       a few seconds per benchmark
+#
+# Environment: BENCH_DURATION (measured seconds per load run), BENCH_CONNS
+# (connections for the throughput runs, default 100), BENCH_IDLE (idle
+# connections, default 10000), BENCH_BIG (accounts of the big database,
+# default 1000000), BENCH_DATA (where generated databases are kept, default
+# $BUILD/bench; they are reused while present).
+#
+# Everything listens on and connects to 127.0.0.1. Every process started here
+# is stopped by its pid on exit. The server runs on CPU 1, the generator on
+# CPU 0 (taskset), so the generator's CPU share shows whether it saturated.
+set -u
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
+
+BUILD=${BUILD:-build}
+SMOKE=${BENCH_SMOKE:-0}
+if [ "$SMOKE" = 1 ]; then
+	DUR=${BENCH_DURATION:-2}; WARM=0.5; IDLE=${BENCH_IDLE:-500}; BIG=${BENCH_BIG:-20000}
+	ANS_S=1; HOLD=3
+else
+	DUR=${BENCH_DURATION:-10}; WARM=2; IDLE=${BENCH_IDLE:-10000}; BIG=${BENCH_BIG:-1000000}
+	ANS_S=5; HOLD=8
+fi
+CONNS=${BENCH_CONNS:-100}
+DATA=${BENCH_DATA:-$BUILD/bench}
+BOTD=$BUILD/botd
+LOADGEN=$BUILD/tests/loadgen
+ECHO=$BUILD/tests/echo_server
+ANSWER=$BUILD/tests/bench_answer
+INTENTS=$BUILD/tests/bench_intents
+WORK=$(mktemp -d /tmp/botd-bench.XXXXXX)
+mkdir -p "$DATA"
+
+PIDS=""
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	for p in $PIDS; do wait "$p" 2>/dev/null; done
+	rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+for b in "$BOTD" "$LOADGEN" "$ECHO" "$ANSWER" "$INTENTS"; do
+	[ -x "$b" ] || { echo "run.sh: $b is missing; run make bench" >&2; exit 2; }
+done
+
+# Pinning needs two CPUs; with one, both share it (and the table says so).
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+	PIN_SRV="taskset -c 1"; PIN_GEN="taskset -c 0"; PINNED="server CPU 1, generator CPU 0"
+else
+	PIN_SRV=""; PIN_GEN=""; PINNED="not pinned"
+fi
+
+# 10,000 connections need as many descriptors on both sides.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+kv() { # kv LINE KEY: the value of KEY=... in a loadgen/bench_answer line
+	printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -1
+}
+
+free_port() {
+	local p
+	for _ in $(seq 1 50); do
+		p=$((20000 + RANDOM % 20000))
+		if ! ss -Htln "sport = :$p" 2>/dev/null | grep -q .; then echo "$p"; return; fi
+	done
+	echo 0
+}
+
+wait_port() { # wait_port PORT: up to 10 s for a listener
+	for _ in $(seq 1 100); do
+		ss -Htln "sport = :$1" 2>/dev/null | grep -q . && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+rss_kib() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$1/status"; }
+
+# The benchmark's own configuration: the rate limit is raised so it measures
+# throughput, not the limiter, and there is room for the idle connections.
+# Everything else (durability included) stays at the defaults.
+cat > "$WORK/bench.json" <<EOF
+{"rate_limit_messages": 1000000, "rate_limit_window_s": 1, "max_connections": $((IDLE + 1000))}
+EOF
+
+BOTD_PID=""
+start_botd() { # start_botd DB [extra flags]: sets PORT and BOTD_PID
+	local db=$1; shift
+	PORT=$(free_port)
+	$PIN_SRV "$BOTD" --host 127.0.0.1 --port "$PORT" --db "$db" --config "$WORK/bench.json" \
+		--log-level error "$@" 2>>"$WORK/botd.log" &
+	BOTD_PID=$!
+	PIDS="$PIDS $BOTD_PID"
+	wait_port "$PORT" || { echo "run.sh: botd did not start (see below)" >&2; tail -5 "$WORK/botd.log" >&2; exit 1; }
+}
+stop() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
+
+echo "== machine" >&2
+CPU_MODEL=$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
+RAM=$(free -g | awk '/^Mem:/ {print $2 " GiB"}')
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# 1. intent engine (tests/bench/bench_intents.c, the intent issue's benchmark)
+echo "== intent engine" >&2
+INT_OUT=$($PIN_SRV "$INTENTS" intents 2>&1)
+INT_SHORT=$(printf '%s\n' "$INT_OUT" | awk '/^short/ {for (i=1;i<=NF;i++) if ($(i+1)=="ns/message") print $i}')
+INT_SHORT_RATE=$(printf '%s\n' "$INT_OUT" | awk '/^short/ {for (i=1;i<=NF;i++) if ($(i+1)=="messages/s") print $i}')
+INT_LONG=$(printf '%s\n' "$INT_OUT" | awk '/^long/ {for (i=1;i<=NF;i++) if ($(i+1)=="ns/message") print $i}')
+
+# 2. answer path in-process on the demo cast
+echo "== answer path (in-process)" >&2
+ANS_DEMO=$($PIN_SRV "$ANSWER" --db "$WORK/answer-demo.db" --demo --members 1-11 --seconds "$ANS_S" 2>>"$WORK/answer.log")
+
+# 3. echo vs botd, closed loop, back to back
+echo "== echo server, $CONNS connections" >&2
+EPORT=$(free_port)
+$PIN_SRV "$ECHO" --port "$EPORT" --seconds 600 &
+ECHO_PID=$!; PIDS="$PIDS $ECHO_PID"
+wait_port "$EPORT" || { echo "run.sh: echo server did not start" >&2; exit 1; }
+ECHO_OUT=$($PIN_GEN "$LOADGEN" --port "$EPORT" --mode echo --conns "$CONNS" --duration "$DUR" --warmup "$WARM")
+stop "$ECHO_PID"
+
+echo "== botd, $CONNS connections, closed loop" >&2
+start_botd "$WORK/demo.db" --demo
+CHAT_OUT=$($PIN_GEN "$LOADGEN" --port "$PORT" --mode chat --conns "$CONNS" --duration "$DUR" --warmup "$WARM" --members 1-11)
+ECHO_RATE=$(kv "$ECHO_OUT" answered_per_s)
+CHAT_RATE=$(kv "$CHAT_OUT" answered_per_s)
+RATIO=$(awk -v a="$CHAT_RATE" -v b="$ECHO_RATE" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }')
+
+# 4. open loop at half the closed-loop rate
+HALF=$(awk -v a="$CHAT_RATE" 'BEGIN { printf "%d", a / 2 }')
+echo "== botd, open loop at $HALF/s" >&2
+if [ "$HALF" -gt 0 ]; then
+	OPEN_OUT=$($PIN_GEN "$LOADGEN" --port "$PORT" --mode chat --conns "$CONNS" --duration "$DUR" --warmup "$WARM" --members 1-11 --rate "$HALF")
+else
+	OPEN_OUT="p99_us=n/a answered_per_s=0"
+fi
+stop "$BOTD_PID"
+
+# 5. idle connections
+echo "== idle: $IDLE authenticated connections" >&2
+start_botd "$WORK/idle.db" --demo
+sleep 0.5
+RSS0=$(rss_kib "$BOTD_PID")
+$PIN_GEN "$LOADGEN" --port "$PORT" --mode idle --conns "$IDLE" --hold "$HOLD" --members 1-11 > "$WORK/idle.out" 2>>"$WORK/idle.err" &
+IDLE_GEN=$!; PIDS="$PIDS $IDLE_GEN"
+for _ in $(seq 1 $((HOLD * 10 + 600))); do
+	grep -q '^ready' "$WORK/idle.out" 2>/dev/null && break
+	kill -0 "$IDLE_GEN" 2>/dev/null || break
+	sleep 0.1
+done
+sleep 1
+IDLE_READY=$(sed -n 's/^ready \([0-9]*\)/\1/p' "$WORK/idle.out")
+IDLE_READY=${IDLE_READY:-0}
+RSS1=$(rss_kib "$BOTD_PID")
+wait "$IDLE_GEN" 2>/dev/null
+stop "$BOTD_PID"
+PER_CONN=$(awk -v a="$RSS0" -v b="$RSS1" -v n="$IDLE_READY" 'BEGIN { if (n > 0) printf "%.2f", (b - a) / n; else print "n/a" }')
+
+# 6. data scale: the answer path against 1,000 and $BIG accounts
+echo "== data scale (gen-data 1000 and $BIG accounts)" >&2
+for n in 1000 "$BIG"; do
+	if [ ! -s "$DATA/gen-$n.db" ]; then
+		rm -f "$DATA/gen-$n.db"
+		"$BOTD" gen-data --accounts "$n" --out "$DATA/gen-$n.db" >&2 || exit 1
+	fi
+done
+# Same seed and question order; members drawn over the whole database.
+SMALL_OUT=$($PIN_SRV "$ANSWER" --db "$DATA/gen-1000.db" --members 1-1000 --seconds "$ANS_S" 2>>"$WORK/answer.log")
+BIG_OUT=$($PIN_SRV "$ANSWER" --db "$DATA/gen-$BIG.db" --members "1-$BIG" --seconds "$ANS_S" 2>>"$WORK/answer.log")
+SCALE=$(awk -v a="$(kv "$SMALL_OUT" total_mean_us)" -v b="$(kv "$BIG_OUT" total_mean_us)" 'BEGIN { if (a > 0) printf "%+.0f%%", (b / a - 1) * 100; else print "n/a" }')
+
+LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
+
+verdict() { # verdict VALUE OP LIMIT
+	awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN {
+		if (v == "" || v == "n/a") { print "n/a"; exit }
+		ok = (op == ">=") ? (v + 0 >= l + 0) : (v + 0 <= l + 0)
+		print ok ? "met" : "MISSED" }'
+}
+SCALE_NUM=$(printf '%s' "$SCALE" | tr -d '%+')
+
+cat > "$WORK/table.md" <<EOF
+Machine: $CPU_MODEL, $(nproc) CPUs, $RAM RAM, Linux $(uname -r); $PINNED.
+Load average before/after: $LOAD0 / $LOAD1 (other work on the machine shows here).
+Mode: $([ "$SMOKE" = 1 ] && echo "smoke (short runs, small sizes: not for comparison)" || echo "full"); ${DUR} s measured per load run after ${WARM} s warm-up; durability on (WAL, synchronous=FULL, ack after commit).
+
+| benchmark | result | target |
+|---|---|---|
+| intent engine, short messages (bench-intents) | ${INT_SHORT} ns/message (${INT_SHORT_RATE}/s, one core) | |
+| intent engine, long messages (1-3.5 KiB) | ${INT_LONG} ns/message | |
+| answer path in-process (match+query+render), demo cast | $(kv "$ANS_DEMO" per_s)/s; p50 $(kv "$ANS_DEMO" total_p50_us) us, p99 $(kv "$ANS_DEMO" total_p99_us) us | |
+| echo server (lws, same frames), $CONNS conns closed loop | $(kv "$ECHO_OUT" answered_per_s) msg/s; p50 $(kv "$ECHO_OUT" p50_us) us, p99 $(kv "$ECHO_OUT" p99_us) us; generator CPU $(kv "$ECHO_OUT" gen_cpu_pct)% | |
+| botd /ws/chat, $CONNS conns closed loop | $(kv "$CHAT_OUT" answered_per_s) answered/s; p50 $(kv "$CHAT_OUT" p50_us) us, p99 $(kv "$CHAT_OUT" p99_us) us, p99.9 $(kv "$CHAT_OUT" p999_us) us; generator CPU $(kv "$CHAT_OUT" gen_cpu_pct)%; handoffs $(kv "$CHAT_OUT" escalations), errors $(kv "$CHAT_OUT" errors) | |
+| **ratio botd / echo** | **${RATIO}** | >= 0.5 $(verdict "$RATIO" ">=" 0.5) |
+| botd open loop at ${HALF}/s (half of the above) | p50 $(kv "$OPEN_OUT" p50_us) us, **p99 $(kv "$OPEN_OUT" p99_us) us**, p99.9 $(kv "$OPEN_OUT" p999_us) us; $(kv "$OPEN_OUT" answered_per_s) answered/s | p99 <= 3000 us $(verdict "$(kv "$OPEN_OUT" p99_us)" "<=" 3000) |
+| idle authenticated connections | ${IDLE_READY} of ${IDLE} held; RSS ${RSS0} -> ${RSS1} KiB = **${PER_CONN} KiB per connection** | <= 8 KiB $(verdict "$PER_CONN" "<=" 8) at 10,000 |
+| answer path, 1,000 accounts (gen-data) | mean $(kv "$SMALL_OUT" total_mean_us) us, p50 $(kv "$SMALL_OUT" total_p50_us) us, p99 $(kv "$SMALL_OUT" total_p99_us) us | |
+| answer path, $BIG accounts (gen-data) | mean $(kv "$BIG_OUT" total_mean_us) us, p50 $(kv "$BIG_OUT" total_p50_us) us, p99 $(kv "$BIG_OUT" total_p99_us) us; **${SCALE}** vs 1,000 | within 10% $(verdict "${SCALE_NUM#-}" "<=" 10) |
+EOF
+cat "$WORK/table.md"
+cp "$WORK/table.md" "$DATA/last-table.md"
+{
+	echo "raw:"
+	for v in ANS_DEMO ECHO_OUT CHAT_OUT OPEN_OUT SMALL_OUT BIG_OUT; do echo "  $v: ${!v}"; done
+} > "$DATA/last-raw.txt"
+echo "(raw loadgen/bench_answer lines: $DATA/last-raw.txt)" >&2
