@@ -53,7 +53,7 @@
       waitingTitle: '상담직원을 기다리고 있어요',
       joined: function (n) { return n + ' 상담직원이 연결되었어요.'; },
       withAgent: function (n) { return n + ' 상담직원과 대화 중'; },
-      resolved: '상담이 종료되었어요.',
+      resolved: '상담직원 상담 종료',
       rateTitle: '상담은 만족스러우셨나요?',
       rateHint: '1점(불만족)부터 5점(매우 만족)까지 골라 주세요.',
       rateScore: function (n) { return n + '점'; },
@@ -99,7 +99,7 @@
       waitingTitle: 'Waiting for an agent',
       joined: function (n) { return n + ' has joined the conversation.'; },
       withAgent: function (n) { return 'Talking with ' + n; },
-      resolved: 'The conversation has been resolved.',
+      resolved: 'Conversation resolved',
       rateTitle: 'How satisfied were you?',
       rateHint: 'Choose from 1 (unsatisfied) to 5 (very satisfied).',
       rateScore: function (n) { return n + (n === 1 ? ' point' : ' points'); },
@@ -685,9 +685,9 @@
         this.save();
         break;
       case 'rated':
+        // The bot thanks the customer in its own reply; just settle the card.
         this.s.rated = f.score;
         this.s.rating = null;
-        this.system(t.rated(f.score));
         this.renderQuick();
         this.save();
         break;

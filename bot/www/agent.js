@@ -1,0 +1,740 @@
+/* botd agent console: WS /ws/agent (bot/PROTOCOL.md).
+ *
+ * Log in with a demo agent (demo mode: /demo/cast + /demo/token) or a pasted
+ * agent token. Shows the live queue (whole list on every `queue` frame, the
+ * waiting times ticking locally between frames), claims conversations into
+ * tabs, and works each one: transcript, replies (pending until acked, re-sent
+ * with the same id after a reconnect), internal notes, transfer, resolve,
+ * and the context packet (member, account, attachments). ?lang=en for English.
+ */
+(function () {
+  'use strict';
+
+  var params = new URLSearchParams(location.search);
+  var LANG = params.get('lang') === 'en' ? 'en' : 'ko';
+  var TZ = 'Asia/Seoul';
+  var BACKOFF = [500, 1000, 2000, 4000, 8000, 15000];
+
+  var T = {
+    ko: {
+      title: '상담직원 콘솔 · botd', brand: '상담직원 콘솔', logout: '로그아웃', loginTitle: '상담직원 로그인',
+      loginLead: '데모 상담직원을 고르거나 발급받은 토큰을 붙여 넣으세요.', loginLeadNoDemo: '발급받은 상담직원 토큰을 붙여 넣으세요.',
+      tokenLabel: '상담직원 토큰', login: '로그인', demoAgents: '데모 상담직원',
+      queue: '대기열', queueEmpty: '기다리는 상담이 없어요.', claim: '가져오기', transferTo: '넘길 곳', transfer: '넘기기',
+      toQueue: '대기열로 되돌리기', toAgent: function (n) { return n + '에게'; }, resolve: '해결 완료', send: '보내기',
+      replyLabel: '고객에게 보낼 답변', replyPh: '고객에게 답변하기 (Enter 보내기, Shift+Enter 줄바꿈)',
+      nothing: '대기열에서 상담을 가져오면 여기에 대화가 열려요.', context: '고객 정보', notes: '내부 메모',
+      notesHint: '고객에게 보이지 않아요', noteLabel: '메모 내용', notePh: '메모 남기기', addNote: '메모 추가', noNotes: '아직 메모가 없어요.',
+      online: '연결됨', connecting: '연결 중…', offline: '연결 끊김 · 다시 연결 중…', expired: '토큰이 만료되었거나 거부되었어요.',
+      agentsOnline: function (n) { return '상담직원 ' + n + '명 접속'; },
+      load: function (n, m) { return '진행 ' + n + ' / ' + m; },
+      waiting: '대기', waited: function (s) { return '대기 ' + s; },
+      customer: '고객', bot: '상담봇', agentLbl: '상담직원', you: '나', system: '안내', pending: '보내는 중',
+      member: '고객', account: '광고계정', accounts: '연결된 계정', channel: '채널', reason: '연결 사유', intent: '마지막 의도',
+      slots: '슬롯', attachments: '첨부 기록', noAttachments: '첨부된 기록이 없어요.', noAccount: '특정된 계정 없음',
+      status: '상태', balance: '캐시 잔액', accountNo: '계정 번호',
+      channels: { web: '웹 채팅', kakao: '카카오톡' },
+      reasons: { not_understood: '봇이 이해 못함', needs_human: '상담직원 처리 필요', agent_request: '고객이 상담 요청', requeued: '다시 대기', agent_left: '상담직원 이탈', transferred: '넘겨받음' },
+      unread: function (n) { return '읽지 않은 메시지 ' + n + '개'; },
+      typing: '고객이 입력하고 있어요',
+      resolvedBanner: '해결 완료된 상담이에요.', transferredBanner: '다른 곳으로 넘긴 상담이에요.', lostBanner: '더 이상 담당하지 않는 상담이에요.',
+      closeTab: '탭 닫기', rated: function (n) { return '고객 만족도 ' + n + '점'; },
+      confirmResolve: '이 상담을 해결 완료로 닫을까요?',
+      errors: {
+        already_claimed: '다른 상담직원이 먼저 가져갔어요.', at_capacity: '동시에 맡을 수 있는 상담 수를 넘었어요.',
+        not_found: '대기열이나 내 상담에 없는 대화예요.', not_owner: '내가 담당하지 않는 상담이에요.',
+        rate_limited: '너무 빨리 보내고 있어요.', bad_shape: '보낼 수 없는 내용이에요.', server_error: '저장하지 못했어요. 다시 보내는 중이에요.',
+        unauthorized: '토큰이 거부되었어요.', server_full: '서버가 가득 찼어요.'
+      },
+      intents: {
+        agent_request: '상담원 연결', autopay_failure: '자동결제 실패', card_dormant: '카드 휴면', charge_refund_history: '충전·환불 내역',
+        departed_member_refund: '탈퇴 멤버 결제 환불', free_cash_status: '무상캐시 상태', greeting: '인사', kakaopay_message_missing: '카카오페이 메시지 미수신',
+        payment_dashboard: '대시보드 결제 정보', tax_invoice_failed: '세금계산서 발행실패', tax_invoice_reissue: '세금계산서 수정발행',
+        thanks: '감사 인사', virtual_account_reissue: '가상계좌 재발급'
+      }
+    },
+    en: {
+      title: 'Agent console · botd', brand: 'Agent console', logout: 'Log out', loginTitle: 'Agent login',
+      loginLead: 'Pick a demo agent or paste the token you were given.', loginLeadNoDemo: 'Paste the agent token you were given.',
+      tokenLabel: 'Agent token', login: 'Log in', demoAgents: 'Demo agents',
+      queue: 'Queue', queueEmpty: 'Nobody is waiting.', claim: 'Claim', transferTo: 'Transfer to', transfer: 'Transfer',
+      toQueue: 'Back to the queue', toAgent: function (n) { return 'To ' + n; }, resolve: 'Resolve', send: 'Send',
+      replyLabel: 'Reply to the customer', replyPh: 'Reply to the customer (Enter sends, Shift+Enter new line)',
+      nothing: 'Claim a conversation from the queue to open it here.', context: 'Customer', notes: 'Internal notes',
+      notesHint: 'never shown to the customer', noteLabel: 'Note', notePh: 'Add a note', addNote: 'Add note', noNotes: 'No notes yet.',
+      online: 'Connected', connecting: 'Connecting…', offline: 'Disconnected · reconnecting…', expired: 'The token was refused or has expired.',
+      agentsOnline: function (n) { return n + (n === 1 ? ' agent' : ' agents') + ' online'; },
+      load: function (n, m) { return n + ' / ' + m + ' open'; },
+      waiting: 'Waiting', waited: function (s) { return 'waited ' + s; },
+      customer: 'Customer', bot: 'Bot', agentLbl: 'Agent', you: 'You', system: 'Notice', pending: 'Sending',
+      member: 'Customer', account: 'Ad account', accounts: 'Linked accounts', channel: 'Channel', reason: 'Reason', intent: 'Last intent',
+      slots: 'Slots', attachments: 'Attached records', noAttachments: 'No attached records.', noAccount: 'No account identified',
+      status: 'Status', balance: 'Cash balance', accountNo: 'Account no.',
+      channels: { web: 'Web chat', kakao: 'KakaoTalk' },
+      reasons: { not_understood: 'Bot did not understand', needs_human: 'Needs a person', agent_request: 'Customer asked for an agent', requeued: 'Requeued', agent_left: 'Agent left', transferred: 'Transferred' },
+      unread: function (n) { return n + ' unread'; },
+      typing: 'The customer is typing',
+      resolvedBanner: 'This conversation is resolved.', transferredBanner: 'You transferred this conversation.', lostBanner: 'You no longer own this conversation.',
+      closeTab: 'Close tab', rated: function (n) { return 'Customer rating ' + n + '/5'; },
+      confirmResolve: 'Resolve and close this conversation?',
+      errors: {
+        already_claimed: 'Another agent claimed it first.', at_capacity: 'You already hold as many conversations as you can.',
+        not_found: 'No such conversation in the queue or yours.', not_owner: 'You do not own that conversation.',
+        rate_limited: 'You are sending too fast.', bad_shape: 'That cannot be sent.', server_error: 'Could not save; retrying.',
+        unauthorized: 'The token was refused.', server_full: 'The server is full.'
+      },
+      intents: {
+        agent_request: 'Talk to an agent', autopay_failure: 'Auto-payment failed', card_dormant: 'Dormant card', charge_refund_history: 'Charge and refund history',
+        departed_member_refund: 'Departed member refund', free_cash_status: 'Free cash status', greeting: 'Greeting', kakaopay_message_missing: 'KakaoPay message missing',
+        payment_dashboard: 'Dashboard payment info', tax_invoice_failed: 'Tax invoice failed', tax_invoice_reissue: 'Tax invoice reissue',
+        thanks: 'Thanks', virtual_account_reissue: 'Reissue virtual account'
+      }
+    }
+  }[LANG];
+
+  var loc = LANG === 'en' ? 'en-US' : 'ko-KR';
+  var fmtTime = new Intl.DateTimeFormat(loc, { timeZone: TZ, hour: '2-digit', minute: '2-digit' });
+  var fmtDate = new Intl.DateTimeFormat(loc, { timeZone: TZ, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  var fmtNum = new Intl.NumberFormat('ko-KR');
+
+  function $(id) { return document.getElementById(id); }
+  function el(tag, attrs, kids) {
+    var e = document.createElement(tag);
+    for (var k in attrs || {}) {
+      var v = attrs[k];
+      if (v == null || v === false) continue;
+      if (k === 'text') e.textContent = v;
+      else if (k === 'class') e.className = v;
+      else if (k.slice(0, 2) === 'on') e.addEventListener(k.slice(2), v);
+      else e.setAttribute(k, v === true ? '' : v);
+    }
+    (kids || []).forEach(function (c) { if (c != null) e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
+    return e;
+  }
+  function dur(s) {
+    s = Math.max(0, Math.floor(s));
+    var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+    if (LANG === 'en') return h ? h + 'h ' + m + 'm' : m ? m + 'm ' + (r < 10 ? '0' : '') + r + 's' : r + 's';
+    return h ? h + '시간 ' + m + '분' : m ? m + '분 ' + r + '초' : r + '초';
+  }
+  function won(n) { return LANG === 'en' ? '₩' + fmtNum.format(n) : fmtNum.format(n) + '원'; }
+  function intentName(id) { return id ? (T.intents[id] || id) : '—'; }
+  function reasonName(r) { return r ? (T.reasons[r] || r) : '—'; }
+  function timeOf(at) { return at ? fmtTime.format(new Date(at)) : fmtTime.format(new Date()); }
+
+  /* ---- state ---------------------------------------------------------------- */
+
+  var S = {
+    token: null, demoAgent: null, ws: null, ready: false, attempt: 0, retry: null,
+    me: null, max: 0, queue: [], queueAt: 0, agentsOnline: 0,
+    convs: {}, order: [], active: null, cast: null, nextId: 1, conn: 'connecting'
+  };
+
+  function applyStatic() {
+    document.documentElement.lang = LANG;
+    document.title = T.title;
+    document.querySelectorAll('[data-t]').forEach(function (n) {
+      var v = T[n.getAttribute('data-t')];
+      if (typeof v === 'string') n.textContent = v;
+    });
+    $('reply').placeholder = T.replyPh;
+    $('note').placeholder = T.notePh;
+    $('demo-agents').setAttribute('aria-label', T.demoAgents);
+    $('transcript').setAttribute('aria-label', T.context === '고객 정보' ? '대화 내용' : 'Transcript');
+  }
+
+  function toast(text, kind) {
+    var n = el('div', { class: 'toast' + (kind ? ' ' + kind : ''), text: text });
+    $('toasts').appendChild(n);
+    setTimeout(function () { n.remove(); }, 5000);
+  }
+
+  /* ---- login ---------------------------------------------------------------- */
+
+  function showView(v) {
+    $('app').setAttribute('data-view', v);
+    $('login').hidden = v !== 'login';
+    $('desk').hidden = v !== 'desk';
+    $('me').hidden = v !== 'desk';
+  }
+
+  function demoToken(id) {
+    return fetch('/demo/token?agent=' + encodeURIComponent(id)).then(function (r) {
+      if (!r.ok) throw new Error('token ' + r.status);
+      return r.json();
+    }).then(function (j) { return j.token; });
+  }
+
+  function startWith(token, demoId) {
+    S.token = token;
+    S.demoAgent = demoId || null;
+    try {
+      sessionStorage.setItem('botd.agent.token', token);
+      if (demoId) sessionStorage.setItem('botd.agent.demo', String(demoId)); else sessionStorage.removeItem('botd.agent.demo');
+    } catch (e) { /* private mode: no reload survival */ }
+    showView('desk');
+    connect();
+  }
+
+  function loginView() {
+    showView('login');
+    fetch('/demo/cast').then(function (r) { if (!r.ok) throw new Error('no demo'); return r.json(); }).then(function (cast) {
+      S.cast = cast;
+      var ul = $('demo-agents');
+      ul.textContent = '';
+      cast.agents.forEach(function (a) {
+        ul.appendChild(el('li', {}, [el('button', {
+          type: 'button', class: 'agent-pick', 'data-agent': String(a.id),
+          onclick: function () {
+            demoToken(a.id).then(function (t) { startWith(t, a.id); }, function () { $('login-error').textContent = T.expired; });
+          }
+        }, [el('span', { class: 'av', 'aria-hidden': 'true', text: a.name.slice(0, 1) }), el('span', { text: a.name }), el('span', { class: 'muted small', text: '#' + a.id })])]));
+      });
+    }).catch(function () {
+      $('login-lead').textContent = T.loginLeadNoDemo;
+      $('demo-agents').hidden = true;
+    });
+  }
+
+  $('token-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var t = $('token-input').value.trim();
+    if (t) startWith(t, null);
+  });
+
+  $('logout').addEventListener('click', function () {
+    try { sessionStorage.removeItem('botd.agent.token'); sessionStorage.removeItem('botd.agent.demo'); } catch (e) { /* ignore */ }
+    S.stopped = true;
+    if (S.ws) S.ws.close(1000);
+    location.href = location.pathname + (LANG === 'en' ? '?lang=en' : '');
+  });
+
+  /* ---- connection --------------------------------------------------------------- */
+
+  function setConn(c) {
+    S.conn = c;
+    var n = $('conn');
+    n.className = 'conn ' + c;
+    n.textContent = c === 'online' ? T.online : c === 'expired' ? T.expired : c === 'offline' ? T.offline : T.connecting;
+    $('app').setAttribute('data-conn', c);
+  }
+
+  function connect() {
+    clearTimeout(S.retry);
+    S.ready = false;
+    setConn(S.attempt ? 'offline' : 'connecting');
+    var ws = new WebSocket(location.origin.replace(/^http/, 'ws') + '/ws/agent');
+    S.ws = ws;
+    ws.onopen = function () { ws.send(JSON.stringify({ type: 'hello', token: S.token })); };
+    ws.onmessage = function (ev) { var f; try { f = JSON.parse(ev.data); } catch (e) { return; } handle(f); };
+    ws.onclose = function () {
+      if (S.ws !== ws || S.stopped) return;
+      S.ready = false;
+      clearInterval(S.ping);
+      if (S.conn === 'expired') return;
+      setConn('offline');
+      var d = BACKOFF[Math.min(S.attempt, BACKOFF.length - 1)] * (0.75 + Math.random() * 0.5);
+      S.attempt++;
+      S.retry = setTimeout(connect, d);
+    };
+  }
+
+  function send(f) { if (S.ready) S.ws.send(JSON.stringify(f)); return S.ready; }
+
+  /* ---- conversations --------------------------------------------------------------- */
+
+  function fromPacket(id, p, old) {
+    var c = old || { id: id, msgs: [], pending: [], notes: [], unread: 0, closed: null, rated: null, typingUntil: 0 };
+    c.packet = p;
+    c.closed = null;
+    var seen = {};
+    c.msgs.forEach(function (m) { if (m.seq != null) seen[m.seq] = true; });
+    (p.transcript || []).forEach(function (m) {
+      if (seen[m.seq]) return;
+      c.msgs.push({ seq: m.seq, from: m.from, text: m.text, name: m.name || m.agent, intent: m.intent, at: m.at });
+    });
+    c.msgs.sort(function (a, b) { return a.seq - b.seq; });
+    c.notes = (p.notes || []).slice();
+    return c;
+  }
+
+  function openConv(id, packet, focus) {
+    var isNew = !S.convs[id];
+    S.convs[id] = fromPacket(id, packet, S.convs[id]);
+    if (isNew) S.order.push(id);
+    if (focus || !S.active) activate(id);
+    else renderTabs();
+    updateLoad();
+  }
+
+  function activate(id) {
+    S.active = id;
+    var c = S.convs[id];
+    if (c) c.unread = 0;
+    renderTabs();
+    renderConv();
+    updateTitle();
+  }
+
+  function closeTab(id) {
+    var i = S.order.indexOf(id);
+    if (i < 0) return;
+    S.order.splice(i, 1);
+    delete S.convs[id];
+    if (S.active === id) S.active = S.order[Math.min(i, S.order.length - 1)] || null;
+    renderTabs();
+    renderConv();
+    updateLoad();
+    var t = document.querySelector('.tab[aria-selected="true"]');
+    if (t) t.focus(); else $('qlist').focus();
+  }
+
+  function updateLoad() {
+    var open = S.order.filter(function (id) { return !S.convs[id].closed; }).length;
+    $('load').textContent = S.max ? T.load(open, S.max) : '';
+    updateTitle();
+  }
+
+  function updateTitle() {
+    var unread = 0;
+    S.order.forEach(function (id) { unread += S.convs[id].unread; });
+    document.title = (unread ? '(' + unread + ') ' : '') + (S.queue.length ? '[' + S.queue.length + '] ' : '') + T.title;
+  }
+
+  /* ---- queue ------------------------------------------------------------------------ */
+
+  function renderQueue() {
+    var ol = $('qlist');
+    var keep = document.activeElement && document.activeElement.closest && document.activeElement.closest('.qitem');
+    var keepId = keep && keep.getAttribute('data-conv');
+    ol.textContent = '';
+    $('queue-count').textContent = String(S.queue.length);
+    $('qempty').hidden = S.queue.length > 0;
+    $('online').textContent = T.agentsOnline(S.agentsOnline);
+    S.queue.forEach(function (q) {
+      var m = q.member || {};
+      var chips = [el('span', { class: 'chip reason', text: reasonName(q.reason) })];
+      if (q.intent) chips.push(el('span', { class: 'chip intent', text: intentName(q.intent) }));
+      if (q.channel) chips.push(el('span', { class: 'chip channel', text: T.channels[q.channel] || q.channel }));
+      if (q.priority) chips.push(el('span', { class: 'chip prio', text: 'P' + q.priority }));
+      var btn = el('button', {
+        type: 'button', class: 'primary small', text: T.claim, 'aria-label': T.claim + ': ' + (m.name || ''),
+        onclick: function () { btn.disabled = true; send({ type: 'claim', conversation: q.conversation }); }
+      });
+      ol.appendChild(el('li', { class: 'qitem', 'data-conv': q.conversation }, [
+        el('div', { class: 'qtop' }, [
+          el('span', { class: 'qpos', text: String(q.position) }),
+          el('strong', { class: 'qname', text: m.name || '#' + m.id }),
+          el('span', { class: 'wait', 'data-wait': String(q.waiting_s || 0), 'aria-label': T.waiting, text: dur(q.waiting_s || 0) })
+        ]),
+        q.preview ? el('p', { class: 'preview', text: q.preview }) : null,
+        el('div', { class: 'qbottom' }, [el('div', { class: 'chips' }, chips), btn])
+      ]));
+      if (keepId === q.conversation) btn.focus();
+    });
+    tick();
+  }
+
+  function tick() {
+    var extra = (Date.now() - S.queueAt) / 1000;
+    document.querySelectorAll('#qlist .wait').forEach(function (n) {
+      var s = Number(n.getAttribute('data-wait')) + extra;
+      n.textContent = dur(s);
+      n.classList.toggle('long', s >= 300);
+    });
+    S.order.forEach(function (id) {
+      var c = S.convs[id];
+      if (c.typingUntil && c.typingUntil < Date.now()) { c.typingUntil = 0; if (id === S.active) renderTyping(); }
+    });
+  }
+  setInterval(tick, 1000);
+
+  /* ---- tabs ------------------------------------------------------------------------- */
+
+  function renderTabs() {
+    var box = $('tabs');
+    box.textContent = '';
+    S.order.forEach(function (id, i) {
+      var c = S.convs[id], p = c.packet || {}, m = p.member || {};
+      var sel = id === S.active;
+      var label = m.name || id.slice(0, 6);
+      var tab = el('button', {
+        type: 'button', role: 'tab', class: 'tab' + (c.closed ? ' closed' : '') + (c.unread ? ' has-unread' : ''),
+        id: 'tab-' + id, 'data-conv': id, 'aria-selected': String(sel), 'aria-controls': 'conv', tabindex: sel ? '0' : '-1',
+        onclick: function () { activate(id); },
+        onkeydown: function (e) {
+          var d = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+          if (!d) return;
+          e.preventDefault();
+          var j = (i + d + S.order.length) % S.order.length;
+          activate(S.order[j]);
+          var t = $('tab-' + S.order[j]); if (t) t.focus();
+        }
+      }, [
+        el('span', { class: 'tab-name', text: label }),
+        c.unread ? el('span', { class: 'unread', 'aria-label': T.unread(c.unread), text: String(c.unread) }) : null,
+        c.rated ? el('span', { class: 'tab-rated', 'aria-label': T.rated(c.rated), text: '★' + c.rated }) : null
+      ]);
+      var wrap = el('div', { class: 'tabwrap' + (sel ? ' sel' : '') }, [tab]);
+      if (c.closed) wrap.appendChild(el('button', { type: 'button', class: 'tab-x', 'aria-label': T.closeTab + ': ' + label, title: T.closeTab, text: '×', onclick: function () { closeTab(id); } }));
+      box.appendChild(wrap);
+    });
+  }
+
+  /* ---- conversation pane ------------------------------------------------------------- */
+
+  function msgNode(m) {
+    if (m.from === 'system') return el('div', { class: 'msg system', 'data-seq': m.seq != null ? String(m.seq) : null }, [el('span', { text: m.text })]);
+    // Transcript entries carry no agent name (see PROTOCOL.md): unnamed ones are just "agent".
+    var me = S.me && m.from === 'agent' && m.name === S.me.name;
+    var who = m.from === 'customer' ? (S.convs[S.active].packet.member || {}).name || T.customer
+      : m.from === 'bot' ? T.bot : me ? T.you : (m.name || T.agentLbl);
+    var side = m.from === 'customer' ? 'left' : 'right';
+    return el('div', {
+      class: 'msg ' + side + ' from-' + m.from + (m.pending ? ' pending' : ''),
+      'data-seq': m.seq != null ? String(m.seq) : null, 'data-id': m.id || null
+    }, [
+      el('div', { class: 'msg-head' }, [
+        el('span', { class: 'msg-who', text: who }),
+        m.from === 'bot' && m.intent ? el('span', { class: 'chip intent small', text: intentName(m.intent) }) : null,
+        el('time', { class: 'msg-time', datetime: m.at || '', text: m.pending ? T.pending : timeOf(m.at) })
+      ]),
+      el('div', { class: 'bubble' }, [el('span', { class: 'sr', text: who + ': ' }), m.text])
+    ]);
+  }
+
+  function renderConv() {
+    var c = S.active && S.convs[S.active];
+    $('conv').hidden = !c;
+    $('nothing').hidden = !!c;
+    $('context').hidden = !c;
+    if (!c) return;
+    var p = c.packet || {}, m = p.member || {};
+    $('conv-name').textContent = m.name || '—';
+    var bits = [T.channels[p.channel] || p.channel, reasonName(p.reason)];
+    if (p.waited_s != null) bits.push(T.waited(dur(p.waited_s)));
+    $('conv-sub').textContent = bits.filter(Boolean).join(' · ');
+    var tr = $('transcript');
+    tr.textContent = '';
+    c.msgs.forEach(function (x) { tr.appendChild(msgNode(x)); });
+    c.pending.forEach(function (x) { tr.appendChild(msgNode(x)); });
+    tr.scrollTop = tr.scrollHeight;
+    var closed = !!c.closed;
+    $('closed-banner').hidden = !closed;
+    $('closed-banner').textContent = closed ? (c.closed === 'resolved' ? T.resolvedBanner : c.closed === 'transferred' ? T.transferredBanner : T.lostBanner) + (c.rated ? ' ' + T.rated(c.rated) : '') : '';
+    $('composer').hidden = closed;
+    $('actions').hidden = closed;
+    $('note-form').hidden = closed;
+    renderTransferOptions();
+    renderTyping();
+    renderContext(c);
+    renderNotes(c);
+  }
+
+  function appendMsg(c, m) {
+    if (m.seq != null) {
+      for (var i = 0; i < c.msgs.length; i++) if (c.msgs[i].seq === m.seq) return false;
+      c.msgs.push(m);
+      c.msgs.sort(function (a, b) { return a.seq - b.seq; });
+    }
+    if (c.id === S.active) {
+      var tr = $('transcript');
+      var stick = tr.scrollHeight - tr.scrollTop - tr.clientHeight < 80;
+      var node = msgNode(m);
+      var firstPending = tr.querySelector('.pending');
+      if (m.seq != null && firstPending) tr.insertBefore(node, firstPending); else tr.appendChild(node);
+      if (stick || m.from === 'agent') tr.scrollTop = tr.scrollHeight;
+    }
+    return true;
+  }
+
+  function renderTyping() {
+    var c = S.active && S.convs[S.active];
+    var on = c && c.typingUntil > Date.now();
+    $('typing').hidden = !on;
+    $('typing').textContent = on ? T.typing : '';
+  }
+
+  function renderTransferOptions() {
+    var sel = $('transfer-to');
+    var cur = sel.value;
+    sel.textContent = '';
+    sel.appendChild(el('option', { value: 'queue', text: T.toQueue }));
+    var agents = S.cast ? S.cast.agents : [];
+    agents.forEach(function (a) {
+      if (S.me && a.id === S.me.id) return;
+      sel.appendChild(el('option', { value: String(a.id), text: T.toAgent(a.name) }));
+    });
+    if (!S.cast) {
+      // Outside demo mode there is no agent directory: let the agent type an id.
+      sel.appendChild(el('option', { value: 'ask', text: LANG === 'en' ? 'Agent by id…' : '상담직원 번호로…' }));
+    }
+    if (cur) sel.value = cur;
+  }
+
+  function kv(label, value, cls) {
+    return [el('dt', { text: label }), el('dd', { class: cls || null }, [value == null || value === '' ? '—' : value])];
+  }
+
+  function fmtValue(k, v) {
+    if (v == null) return '—';
+    if (typeof v === 'number' && /amount|balance|cash|won|price|total|sum|charge|refund/i.test(k)) return won(v);
+    if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v)) return fmtDate.format(new Date(v));
+    if (typeof v === 'object') return JSON.stringify(v);
+    return String(v);
+  }
+
+  function renderContext(c) {
+    var p = c.packet || {}, m = p.member || {}, a = p.account;
+    var box = $('ctx');
+    box.textContent = '';
+    var head = el('section', { class: 'ctx-card member' }, [
+      el('div', { class: 'ctx-member' }, [
+        el('span', { class: 'av big', 'aria-hidden': 'true', text: (m.name || '?').slice(0, 1) }),
+        el('div', {}, [el('h3', { text: m.name || '—' }), el('span', { class: 'muted small', text: T.member + ' #' + (m.id != null ? m.id : '—') })])
+      ]),
+      el('dl', { class: 'kv' }, [].concat(
+        kv(T.channel, T.channels[p.channel] || p.channel),
+        kv(T.reason, reasonName(p.reason)),
+        kv(T.intent, intentName(p.intent)),
+        p.slots && Object.keys(p.slots).length ? kv(T.slots, Object.keys(p.slots).map(function (k) { return k + '=' + p.slots[k]; }).join(', ')) : []
+      ))
+    ]);
+    box.appendChild(head);
+    var acct = el('section', { class: 'ctx-card' }, [el('h3', { text: T.account })]);
+    if (a) {
+      acct.appendChild(el('dl', { class: 'kv' }, [].concat(
+        kv(LANG === 'en' ? 'Name' : '이름', a.name),
+        kv(T.accountNo, a.account_no, 'mono'),
+        kv(T.status, el('span', { class: 'pill ' + (a.status === 'on' ? 'ok' : 'warn'), text: String(a.status || '—').toUpperCase() })),
+        a.cash_balance != null ? kv(T.balance, won(a.cash_balance), 'num') : []
+      )));
+    } else {
+      acct.appendChild(el('p', { class: 'muted small', text: T.noAccount }));
+    }
+    if (p.accounts && p.accounts.length) {
+      acct.appendChild(el('h4', { text: T.accounts }));
+      acct.appendChild(el('ul', { class: 'acct-list' }, p.accounts.map(function (x) {
+        return el('li', { class: a && a.id === x.id ? 'cur' : null }, [el('span', { text: x.name }), el('span', { class: 'mono muted', text: x.account_no })]);
+      })));
+    }
+    box.appendChild(acct);
+    var att = el('section', { class: 'ctx-card' }, [el('h3', { text: T.attachments })]);
+    var list = p.attachments || [];
+    if (!list.length) att.appendChild(el('p', { class: 'muted small', text: T.noAttachments }));
+    list.forEach(function (x) {
+      var rows = [];
+      Object.keys(x).forEach(function (k) { if (k !== 'kind') rows = rows.concat(kv(k, fmtValue(k, x[k]))); });
+      att.appendChild(el('div', { class: 'attach' }, [el('div', { class: 'attach-kind', text: x.kind || 'record' }), el('dl', { class: 'kv small' }, rows)]));
+    });
+    box.appendChild(att);
+  }
+
+  function renderNotes(c) {
+    var ul = $('notes');
+    ul.textContent = '';
+    if (!c.notes.length) ul.appendChild(el('li', { class: 'muted small empty-note', text: T.noNotes }));
+    c.notes.forEach(function (n) {
+      ul.appendChild(el('li', { class: 'note' }, [
+        el('div', { class: 'note-head' }, [el('strong', { text: n.agent || '' }), el('time', { text: n.at ? fmtDate.format(new Date(n.at)) : '' })]),
+        el('p', { text: n.text })
+      ]));
+    });
+  }
+
+  /* ---- actions ------------------------------------------------------------------------ */
+
+  function sendReply() {
+    var c = S.convs[S.active];
+    var ta = $('reply');
+    var text = ta.value.trim();
+    if (!c || c.closed || !text) return;
+    var m = { id: 'a-' + Date.now().toString(36) + '-' + (S.nextId++), from: 'agent', name: S.me && S.me.name, text: text, pending: true, conv: c.id };
+    c.pending.push(m);
+    ta.value = '';
+    stopTyping();
+    appendMsg(c, m);
+    send({ type: 'message', conversation: c.id, id: m.id, text: text });
+  }
+
+  $('composer').addEventListener('submit', function (e) { e.preventDefault(); sendReply(); });
+  $('reply').addEventListener('keydown', function (e) {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) { e.preventDefault(); sendReply(); }
+  });
+  var typingSent = 0, typingConv = null;
+  $('reply').addEventListener('input', function () {
+    if (!S.active) return;
+    var now = Date.now();
+    if (typingConv !== S.active || now - typingSent > 3000) {
+      typingSent = now; typingConv = S.active;
+      send({ type: 'typing', conversation: S.active, on: true });
+    }
+  });
+  function stopTyping() {
+    if (typingSent && typingConv && S.convs[typingConv] && !S.convs[typingConv].closed) send({ type: 'typing', conversation: typingConv, on: false });
+    typingSent = 0; typingConv = null;
+  }
+  $('reply').addEventListener('blur', stopTyping);
+
+  $('note-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var text = $('note').value.trim();
+    if (!text || !S.active) return;
+    if (send({ type: 'note', conversation: S.active, text: text })) $('note').value = '';
+  });
+  $('note').addEventListener('keydown', function (e) {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); $('note-form').requestSubmit(); }
+  });
+
+  $('transfer').addEventListener('click', function () {
+    if (!S.active) return;
+    var v = $('transfer-to').value, to = null;
+    if (v === 'ask') {
+      var s = window.prompt(LANG === 'en' ? 'Agent id' : '상담직원 번호');
+      if (!s || !/^\d+$/.test(s.trim())) return;
+      to = Number(s.trim());
+    } else if (v !== 'queue') {
+      to = Number(v);
+    }
+    send({ type: 'transfer', conversation: S.active, to: to });
+  });
+
+  $('resolve').addEventListener('click', function () {
+    if (!S.active) return;
+    send({ type: 'resolve', conversation: S.active });
+  });
+
+  /* ---- frames ------------------------------------------------------------------------- */
+
+  function handle(f) {
+    var c = f.conversation && S.convs[f.conversation];
+    switch (f.type) {
+      case 'welcome': {
+        S.ready = true;
+        S.attempt = 0;
+        S.refreshed = false;
+        S.me = f.agent;
+        S.max = f.max_concurrent;
+        $('whoami').textContent = f.agent.name;
+        setConn('online');
+        var live = {};
+        (f.conversations || []).forEach(function (x) {
+          var id = x.conversation, packet = x.packet || x;
+          live[id] = true;
+          openConv(id, packet, false);
+        });
+        // Conversations we no longer own (grace ran out) stay as closed tabs.
+        S.order.forEach(function (id) { if (!live[id] && !S.convs[id].closed) S.convs[id].closed = 'lost'; });
+        // Re-send replies that were never acknowledged (same id: the server answers with the stored seq).
+        S.order.forEach(function (id) {
+          var cc = S.convs[id];
+          if (cc.closed) return;
+          cc.pending.forEach(function (m) { send({ type: 'message', conversation: id, id: m.id, text: m.text }); });
+        });
+        renderTabs();
+        renderConv();
+        updateLoad();
+        clearInterval(S.ping);
+        S.ping = setInterval(function () { send({ type: 'ping' }); }, 25000);
+        break;
+      }
+      case 'queue':
+        S.queue = f.items || [];
+        S.queueAt = Date.now();
+        if (f.agents_online != null) S.agentsOnline = f.agents_online;
+        renderQueue();
+        updateTitle();
+        break;
+      case 'claimed':
+        openConv(f.conversation, f.packet, true);
+        $('reply').focus();
+        break;
+      case 'assigned':
+        openConv(f.conversation, f.packet, !S.active || (S.convs[S.active] && S.convs[S.active].closed));
+        if (f.conversation !== S.active) { S.convs[f.conversation].unread = Math.max(1, S.convs[f.conversation].unread); renderTabs(); }
+        toast((LANG === 'en' ? 'Transferred to you: ' : '넘겨받은 상담: ') + ((f.packet.member || {}).name || ''));
+        break;
+      case 'ack': {
+        if (!c) break;
+        var idx = -1;
+        c.pending.forEach(function (m, i) { if (m.id === f.id) idx = i; });
+        if (idx < 0) break;
+        var m = c.pending.splice(idx, 1)[0];
+        m.pending = false; m.seq = f.seq; m.at = f.at || new Date().toISOString();
+        if (c.id === S.active) {
+          var node = document.querySelector('#transcript .pending[data-id="' + CSS.escape(m.id) + '"]');
+          if (node) node.remove();
+        }
+        appendMsg(c, m);
+        break;
+      }
+      case 'customer_message':
+        if (!c) break;
+        c.typingUntil = 0;
+        if (appendMsg(c, { seq: f.seq, from: 'customer', text: f.text, at: f.at })) {
+          if (f.conversation !== S.active || document.hidden) { c.unread++; renderTabs(); updateTitle(); }
+        }
+        if (f.conversation === S.active) renderTyping();
+        break;
+      case 'typing':
+        if (!c) break;
+        c.typingUntil = f.on ? Date.now() + (f.expires_s || 5) * 1000 : 0;
+        if (f.conversation === S.active) renderTyping();
+        break;
+      case 'noted':
+        if (!c) break;
+        c.notes.push(f.note);
+        if (f.conversation === S.active) renderNotes(c);
+        break;
+      case 'released':
+        if (!c) break;
+        c.closed = f.reason || 'released';
+        c.typingUntil = 0;
+        renderTabs();
+        if (f.conversation === S.active) renderConv();
+        updateLoad();
+        break;
+      case 'rated':
+        if (!c) break;
+        c.rated = f.score;
+        renderTabs();
+        if (f.conversation === S.active) renderConv();
+        toast(((c.packet.member || {}).name || '') + ' · ' + T.rated(f.score));
+        break;
+      case 'error':
+        if (f.code === 'unauthorized') {
+          setConn('expired');
+          if (S.demoAgent && !S.refreshed) {
+            S.refreshed = true; // once per successful login, so a refused demo token cannot loop
+            demoToken(S.demoAgent).then(function (t) { S.token = t; S.attempt = 1; setTimeout(connect, 500); }, function () { /* stays expired */ });
+          }
+        }
+        if (f.code === 'already_claimed' || f.code === 'not_found' || f.code === 'at_capacity') renderQueue();
+        toast(T.errors[f.code] || f.message || f.code, 'err');
+        break;
+      case 'notice':
+        if (f.code === 'going_away') setConn('offline');
+        break;
+      default:
+        break;
+    }
+  }
+
+  document.addEventListener('visibilitychange', function () {
+    if (!document.hidden && S.active && S.convs[S.active]) { S.convs[S.active].unread = 0; renderTabs(); updateTitle(); }
+  });
+
+  /* ---- boot ------------------------------------------------------------------------- */
+
+  applyStatic();
+  var saved = null, savedDemo = null;
+  try { saved = sessionStorage.getItem('botd.agent.token'); savedDemo = sessionStorage.getItem('botd.agent.demo'); } catch (e) { /* ignore */ }
+  var pre = params.get('token');
+  fetch('/demo/cast').then(function (r) { return r.ok ? r.json() : null; }).catch(function () { return null; }).then(function (cast) {
+    S.cast = cast;
+    if (pre) startWith(pre, null);
+    else if (savedDemo && cast) demoToken(savedDemo).then(function (t) { startWith(t, savedDemo); }, loginView);
+    else if (saved) startWith(saved, null);
+    else loginView();
+  });
+})();
