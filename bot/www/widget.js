@@ -49,6 +49,7 @@
       minutes: function (n) { return n < 1 ? '1분 미만' : n + '분'; },
       hours: function (h, m) { return h + '시간' + (m ? ' ' + m + '분' : ''); },
       closedHours: '지금은 상담 시간이 아니에요.',
+      noAgents: '지금 연결할 수 있는 상담직원이 없어요.',
       returnsAt: function (t) { return t + '부터 순서대로 연결해 드릴게요.'; },
       waitingTitle: '상담직원을 기다리고 있어요',
       joined: function (n) { return n + ' 상담직원이 연결되었어요.'; },
@@ -94,7 +95,8 @@
       eta: function (m) { return 'Estimated wait about ' + m; },
       minutes: function (n) { return n < 1 ? 'under a minute' : n + (n === 1 ? ' minute' : ' minutes'); },
       hours: function (h, m) { return h + ' h' + (m ? ' ' + m + ' min' : ''); },
-      closedHours: 'Our agents are away right now.',
+      closedHours: 'We are outside our support hours.',
+      noAgents: 'No agent is available right now.',
       returnsAt: function (t) { return 'We will connect you in turn from ' + t + '.'; },
       waitingTitle: 'Waiting for an agent',
       joined: function (n) { return n + ' has joined the conversation.'; },
@@ -410,7 +412,7 @@
     }
     var lines = [el('strong', { class: 'botd-q-pos', text: t.queued(q.position) })];
     if (q.open === false) {
-      lines.push(el('span', { text: t.closedHours }));
+      lines.push(el('span', { text: q.agents_online === 0 ? t.noAgents : t.closedHours }));
       if (q.returns_at) lines.push(el('span', { text: t.returnsAt(this.fmtWhen.format(new Date(q.returns_at))) }));
     } else if (eta) {
       lines.push(el('span', { class: 'botd-q-eta', text: t.eta(eta) }));

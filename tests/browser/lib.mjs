@@ -46,3 +46,17 @@ export function watchErrors(page) {
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   return errors;
 }
+
+// The seqs of the stored messages in the widget log, in document order.
+export function seqs(page) {
+  return page.$$eval('.botd-log [data-seq]', (ns) => ns.map((n) => Number(n.dataset.seq)));
+}
+
+// An ISO time as the Korean pages print it in Asia/Seoul ("오후 12:00").
+// Computed by hand: node may be built without Korean locale data.
+export function seoulTime(iso) {
+  const d = new Date(Date.parse(iso) + 9 * 3600 * 1000);
+  const h = d.getUTCHours(), m = d.getUTCMinutes();
+  const h12 = h % 12 === 0 ? 12 : h % 12;
+  return `${h < 12 ? '오전' : '오후'} ${String(h12).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
+}
