@@ -422,6 +422,12 @@
   };
 
   Chat.prototype.renderQuick = function () {
+    var stick = this.nearBottom();
+    this.renderQuickInner();
+    if (stick) this.scrollDown();
+  };
+
+  Chat.prototype.renderQuickInner = function () {
     var t = this.t, self = this, q = this.s.quick;
     this.quickEl.textContent = '';
     var rating = q && q.length && q.every(function (r) { return /^rating:[1-5]$/.test(r.value); });
@@ -661,16 +667,19 @@
         this.renderStatus();
         this.save();
         break;
-      case 'agent_joined':
+      case 'agent_joined': {
+        // Sent again on resume: announce only a new agent (a join or a transfer).
+        var fresh = this.s.state !== 'agent' || this.s.agent !== f.name;
         this.s.state = 'agent';
         this.s.queue = null;
         this.s.agent = f.name;
         this.s.rated = null;
         this.renderQueue();
         this.renderStatus();
-        this.system(t.joined(f.name));
+        if (fresh) this.system(t.joined(f.name));
         this.save();
         break;
+      }
       case 'typing':
         if (f.on) this.showTyping(t.typing(f.from === 'agent' && this.s.agent ? this.s.agent : t.agent), (f.expires_s || 5) * 1000);
         else this.showTyping(null);

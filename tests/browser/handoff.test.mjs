@@ -148,6 +148,8 @@ test('customer asks, is handed over, an agent claims, replies and resolves, the 
   await page.waitForSelector('.botd-chat[data-conn="online"]');
   assert.deepEqual(await seqs(page), mid);
   assert.match(await page.locator('.botd-subtitle').innerText(), /김지수/);
+  assert.equal(await page.locator('.botd-system', { hasText: '연결되었어요' }).count(), 1,
+    'the join is announced once, not again on resume');
   await page.screenshot({ path: artifact('widget.png') });
   await console_.screenshot({ path: artifact('agent.png') });
 

@@ -4,7 +4,8 @@ import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../e2e/lib.mjs';
+import { spawn } from 'node:child_process';
+import { ROOT, BOTD, NOW } from '../e2e/lib.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const ARTIFACTS = join(ROOT, 'tests/artifacts');
@@ -59,4 +60,37 @@ export function seoulTime(iso) {
   const h = d.getUTCHours(), m = d.getUTCMinutes();
   const h12 = h % 12 === 0 ? 12 : h % 12;
   return `${h < 12 ? '오전' : '오후'} ${String(h12).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
+}
+
+// Stops BOTD (SIGTERM, keeping its directory) and starts a new botd on the
+// same port and database, as a restart or a network outage looks to a page.
+// Returns a handle like startBotd's.
+export async function restartBotd(botd, { downMs = 0, before } = {}) {
+  await botd.stop({ keep: true });
+  if (before) await before();
+  if (downMs) await new Promise((r) => setTimeout(r, downMs));
+  const proc = spawn(BOTD, ['--host', '127.0.0.1', '--port', String(botd.port), '--db', botd.db,
+    '--demo', '--config', botd.cfgPath, '--intents', join(ROOT, 'intents'),
+    '--www', join(ROOT, 'bot/www')], {
+    env: { ...process.env, BOTD_NOW: NOW }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout.on('data', (d) => { out += d; });
+  proc.stderr.on('data', (d) => { out += d; });
+  const exited = new Promise((ok) => proc.on('exit', (code, signal) => ok({ code, signal })));
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    try { if ((await fetch(`${botd.url}/healthz`)).ok) break; } catch { /* not up yet */ }
+    if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`botd did not restart:\n${out}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    ...botd, proc, exited, logs: () => out,
+    async stop({ keep = false } = {}) {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+      const r = await exited;
+      if (!keep) rmSync(botd.dir, { recursive: true, force: true });
+      return r;
+    },
+  };
 }
