@@ -135,6 +135,7 @@ enum mode { M_CHAT, M_ECHO, M_IDLE };
 
 static struct opts {
 	const char *host, *path, *intents, *secret;
+	const char *exclude; /* comma-separated intent ids left out of the mix */
 	int port, conns;
 	double duration, warmup, hold, rate;
 	enum mode mode;
@@ -231,7 +232,11 @@ mix_load(const char *dir)
 			continue;
 		}
 		files++;
-		if (strcmp(id, "agent_request")) {
+		char key[80];
+		snprintf(key, sizeof(key), ",%s,", id);
+		char excl[1024];
+		snprintf(excl, sizeof(excl), ",%s,", o.exclude ? o.exclude : "");
+		if (strcmp(id, "agent_request") && !strstr(excl, key)) {
 			size_t i;
 			json_t *ex;
 			json_array_foreach(json_object_get(root, "examples"), i, ex)
@@ -1006,6 +1011,8 @@ static const char usage[] =
 	"  --members A-B     member ids for the tokens, round robin (default 1-11)\n"
 	"  --secret S        token secret (default: the demo secret)\n"
 	"  --intents DIR     intent files for the question mix (default intents)\n"
+	"  --exclude A,B     leave these intents' examples out of the mix (diagnosis:\n"
+	"                    e.g. the intents that hand over to an agent)\n"
 	"  --verbose         report each connection failure\n";
 
 static int
@@ -1019,6 +1026,7 @@ parse_args(int argc, char **argv)
 		{"hold", required_argument, NULL, 'h'}, {"members", required_argument, NULL, 'M'},
 		{"secret", required_argument, NULL, 's'}, {"intents", required_argument, NULL, 'i'},
 		{"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, '?'},
+		{"exclude", required_argument, NULL, 'x'},
 		{NULL, 0, NULL, 0},
 	};
 	int opt;
@@ -1052,6 +1060,7 @@ parse_args(int argc, char **argv)
 		case 's': o.secret = optarg; break;
 		case 'i': o.intents = optarg; break;
 		case 'v': o.verbose++; break;
+		case 'x': o.exclude = optarg; break;
 		default: goto bad;
 		}
 	}

@@ -132,9 +132,19 @@ ECHO_RATE=$(kv "$ECHO_OUT" answered_per_s)
 CHAT_RATE=$(kv "$CHAT_OUT" answered_per_s)
 RATIO=$(awk -v a="$CHAT_RATE" -v b="$ECHO_RATE" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }')
 
-# 4. open loop at half the closed-loop rate
+stop "$BOTD_PID"
+
+# Diagnosis: the same run without the intent that hands over to an agent
+# (tax_invoice_reissue), on a fresh database, shows what the agent queue costs.
+echo "== botd, $CONNS connections, closed loop, no handoffs" >&2
+start_botd "$WORK/demo-nohandoff.db" --demo
+NOH_OUT=$($PIN_GEN "$LOADGEN" --port "$PORT" --mode chat --conns "$CONNS" --duration "$DUR" --warmup "$WARM" --members 1-11 --exclude tax_invoice_reissue)
+stop "$BOTD_PID"
+
+# 4. open loop at half the closed-loop rate, on a fresh database too
 HALF=$(awk -v a="$CHAT_RATE" 'BEGIN { printf "%d", a / 2 }')
 echo "== botd, open loop at $HALF/s" >&2
+start_botd "$WORK/demo-open.db" --demo
 if [ "$HALF" -gt 0 ]; then
 	OPEN_OUT=$($PIN_GEN "$LOADGEN" --port "$PORT" --mode chat --conns "$CONNS" --duration "$DUR" --warmup "$WARM" --members 1-11 --rate "$HALF")
 else
@@ -197,6 +207,7 @@ Mode: $([ "$SMOKE" = 1 ] && echo "smoke (short runs, small sizes: not for compar
 | answer path in-process (match+query+render), demo cast | $(kv "$ANS_DEMO" per_s)/s; p50 $(kv "$ANS_DEMO" total_p50_us) us, p99 $(kv "$ANS_DEMO" total_p99_us) us | |
 | echo server (lws, same frames), $CONNS conns closed loop | $(kv "$ECHO_OUT" answered_per_s) msg/s; p50 $(kv "$ECHO_OUT" p50_us) us, p99 $(kv "$ECHO_OUT" p99_us) us; generator CPU $(kv "$ECHO_OUT" gen_cpu_pct)% | |
 | botd /ws/chat, $CONNS conns closed loop | $(kv "$CHAT_OUT" answered_per_s) answered/s; p50 $(kv "$CHAT_OUT" p50_us) us, p99 $(kv "$CHAT_OUT" p99_us) us, p99.9 $(kv "$CHAT_OUT" p999_us) us; generator CPU $(kv "$CHAT_OUT" gen_cpu_pct)%; handoffs $(kv "$CHAT_OUT" escalations), errors $(kv "$CHAT_OUT" errors) | |
+| botd, same without handoffs (diagnosis: no agent-queue growth) | $(kv "$NOH_OUT" answered_per_s) answered/s; p50 $(kv "$NOH_OUT" p50_us) us, p99 $(kv "$NOH_OUT" p99_us) us; ratio $(awk -v a="$(kv "$NOH_OUT" answered_per_s)" -v b="$ECHO_RATE" 'BEGIN { if (b > 0) printf "%.3f", a / b }') | |
 | **ratio botd / echo** | **${RATIO}** | >= 0.5 $(verdict "$RATIO" ">=" 0.5) |
 | botd open loop at ${HALF}/s (half of the above) | p50 $(kv "$OPEN_OUT" p50_us) us, **p99 $(kv "$OPEN_OUT" p99_us) us**, p99.9 $(kv "$OPEN_OUT" p999_us) us; $(kv "$OPEN_OUT" answered_per_s) answered/s | p99 <= 3000 us $(verdict "$(kv "$OPEN_OUT" p99_us)" "<=" 3000) |
 | idle authenticated connections | ${IDLE_READY} of ${IDLE} held; RSS ${RSS0} -> ${RSS1} KiB = **${PER_CONN} KiB per connection** | <= 8 KiB $(verdict "$PER_CONN" "<=" 8) at 10,000 |
@@ -207,6 +218,6 @@ cat "$WORK/table.md"
 cp "$WORK/table.md" "$DATA/last-table.md"
 {
 	echo "raw:"
-	for v in ANS_DEMO ECHO_OUT CHAT_OUT OPEN_OUT SMALL_OUT BIG_OUT; do echo "  $v: ${!v}"; done
+	for v in ANS_DEMO ECHO_OUT CHAT_OUT NOH_OUT OPEN_OUT SMALL_OUT BIG_OUT; do echo "  $v: ${!v}"; done
 } > "$DATA/last-raw.txt"
 echo "(raw loadgen/bench_answer lines: $DATA/last-raw.txt)" >&2
