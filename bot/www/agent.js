@@ -476,10 +476,31 @@
     return [el('dt', { text: label }), el('dd', { class: cls || null }, [value == null || value === '' ? '—' : value])];
   }
 
+  // Field and record names of the attachments (query names and columns from
+  // intents/*.json); anything else is shown as it comes.
+  var FIELDS = LANG === 'en' ? {} : {
+    month: '월', amount: '금액', vat: '부가세', failure_reason: '실패 사유', business_reg_no: '사업자번호',
+    business_status: '사업자 상태', issued_at: '발행 시각', account_no: '계정 번호', account_id: '계정 ID', name: '이름',
+    status: '상태', created_at: '시각', expires_at: '만료', remaining: '남은 금액', card: '카드', kind: '종류',
+    reason: '사유', attempted_at: '시도 시각', bank: '은행', due_at: '입금 기한', off_reason: '중지 사유'
+  };
+  var KINDS = LANG === 'en' ? {} : { account: '광고계정', failed: '발행 실패 세금계산서', business: '사업자 정보', invoices: '세금계산서', attempts: '결제 시도', cards: '카드', grants: '무상캐시' };
+  var VALUES = LANG === 'en' ? {} : {
+    failure_reason: { business_closed: '폐업', invalid_reg_no: '사업자등록번호 오류', business_suspended: '휴업', other: '기타' },
+    business_status: { active: '정상', closed: '폐업', suspended: '휴업' },
+    status: { on: 'ON', off: 'OFF', failed: '실패', issued: '발행', pending: '대기' }
+  };
+  function fieldName(k) { return FIELDS[k] || k; }
+
   function fmtValue(k, v) {
     if (v == null) return '—';
-    if (typeof v === 'number' && /amount|balance|cash|won|price|total|sum|charge|refund/i.test(k)) return won(v);
-    if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v)) return fmtDate.format(new Date(v));
+    if (typeof v === 'string' && VALUES[k] && VALUES[k][v]) return VALUES[k][v];
+    if (typeof v === 'number' && /amount|balance|cash|won|price|total|sum|charge|refund|vat|remaining/i.test(k)) return won(v);
+    if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(v)) {
+      // SQLite times are UTC without a zone
+      var iso = v.replace(' ', 'T') + (/Z|[+-]\d\d:?\d\d$/.test(v) ? '' : 'Z');
+      return fmtDate.format(new Date(iso));
+    }
     if (typeof v === 'object') return JSON.stringify(v);
     return String(v);
   }
@@ -507,6 +528,8 @@
         kv(LANG === 'en' ? 'Name' : '이름', a.name),
         kv(T.accountNo, a.account_no, 'mono'),
         kv(T.status, el('span', { class: 'pill ' + (a.status === 'on' ? 'ok' : 'warn'), text: String(a.status || '—').toUpperCase() })),
+        a.off_reason ? kv(fieldName('off_reason'), a.off_reason) : [],
+        a.business_status ? kv(fieldName('business_status'), fmtValue('business_status', a.business_status)) : [],
         a.cash_balance != null ? kv(T.balance, won(a.cash_balance), 'num') : []
       )));
     } else {
@@ -523,9 +546,23 @@
     var list = p.attachments || [];
     if (!list.length) att.appendChild(el('p', { class: 'muted small', text: T.noAttachments }));
     list.forEach(function (x) {
-      var rows = [];
-      Object.keys(x).forEach(function (k) { if (k !== 'kind') rows = rows.concat(kv(k, fmtValue(k, x[k]))); });
-      att.appendChild(el('div', { class: 'attach' }, [el('div', { class: 'attach-kind', text: x.kind || 'record' }), el('dl', { class: 'kv small' }, rows)]));
+      var body;
+      if (Array.isArray(x.rows)) {
+        // one record per row, each a small key/value list (panel is narrow)
+        body = x.rows.length ? el('div', { class: 'attach-rows' }, x.rows.map(function (r) {
+          var rows = [];
+          Object.keys(r).forEach(function (k) { rows = rows.concat(kv(fieldName(k), fmtValue(k, r[k]), typeof r[k] === 'number' ? 'num' : null)); });
+          return el('dl', { class: 'kv small attach-row' }, rows);
+        })) : el('p', { class: 'muted small', text: '—' });
+      } else {
+        var rows = [];
+        Object.keys(x).forEach(function (k) { if (k !== 'kind') rows = rows.concat(kv(fieldName(k), fmtValue(k, x[k]))); });
+        body = el('dl', { class: 'kv small' }, rows);
+      }
+      att.appendChild(el('div', { class: 'attach', 'data-kind': x.kind || '' }, [
+        el('div', { class: 'attach-kind', text: KINDS[x.kind] || x.kind || 'record' }),
+        body
+      ]));
     });
     box.appendChild(att);
   }
