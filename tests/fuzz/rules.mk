@@ -80,3 +80,60 @@ fuzz-regress: fuzz-build
 			$(FUZZ_ENV) xargs -0 -n 200 timeout 300 $(FUZZ_BUILD)/fuzz_$$t -runs=1 >$(FUZZ_BUILD)/regress_$$t.log 2>&1 || \
 			{ tail -40 $(FUZZ_BUILD)/regress_$$t.log; echo "fuzz_$$t: a corpus input fails"; exit 1; }; \
 	done
+
+# ---- AddressSanitizer + UndefinedBehaviorSanitizer ------------------------------
+
+# botd and every unit test built with both sanitizers into $(ASAN_BUILD); the
+# unit tests and the whole e2e suite run against it. Reports go to files in
+# $(ASAN_LOGS) (a daemon's stderr is only seen by the test that started it),
+# and any report file fails the target, even when every test passed.
+asan-build:
+	@$(MAKE) -s --no-print-directory BUILD=$(ASAN_BUILD) CC=clang OPT="-O1 -g" \
+		SAN_FLAGS="$(ASAN_SAN)" $(ASAN_BUILD)/botd \
+		$(patsubst $(BUILD)/%,$(ASAN_BUILD)/%,$(UNIT_BINS))
+
+asan-test: asan-build deps-npm
+	@rm -rf $(ASAN_LOGS) && mkdir -p $(ASAN_LOGS)
+	@set -e; for t in $(patsubst $(BUILD)/%,$(ASAN_BUILD)/%,$(UNIT_BINS)); do \
+		echo "== asan $$t"; $(ASAN_ENV) $$t >$(ASAN_LOGS)/out.$$(basename $$t) 2>&1 || \
+		{ cat $(ASAN_LOGS)/out.$$(basename $$t); cat $(ASAN_LOGS)/asan.* $(ASAN_LOGS)/ubsan.* 2>/dev/null; exit 1; }; \
+	done
+	@echo "== asan e2e (whole suite)"
+	@cd tests && $(ASAN_ENV) BOTD=$(abspath $(ASAN_BUILD)/botd) \
+		timeout 1800 node --test --test-concurrency=1 e2e/ >$(abspath $(ASAN_LOGS))/e2e.out 2>&1; \
+		rc=$$?; grep -E '^# (tests|pass|fail|cancelled|skipped|todo)' $(abspath $(ASAN_LOGS))/e2e.out; \
+		if [ $$rc -ne 0 ]; then grep -B2 -A25 '^not ok' $(abspath $(ASAN_LOGS))/e2e.out | head -150; \
+			echo "asan-test: e2e failed under ASan+UBSan (full output: $(ASAN_LOGS)/e2e.out)"; exit 1; fi
+	@reports=$$(ls $(ASAN_LOGS) | grep -E '^(asan|ubsan)\.' || true); \
+	if [ -n "$$reports" ]; then for f in $$reports; do echo "---- $(ASAN_LOGS)/$$f"; head -60 $(ASAN_LOGS)/$$f; done; \
+		echo "asan-test: sanitizer reports above"; exit 1; fi; \
+	echo "asan-test: no sanitizer reports"
+
+# ---- valgrind memcheck ------------------------------------------------------------
+
+# These e2e files run with BOTD = a wrapper that runs build/botd (plain -O2 -g
+# build) under memcheck. Zero errors and no definite leaks in every process
+# that exited; a process killed by the test (kill -9) has no summary, but any
+# error it printed before still fails the run.
+VALGRIND_E2E ?= e2e/foundation.test.mjs e2e/authz.test.mjs e2e/conformance.test.mjs
+VALGRIND_LOGS := build/valgrind
+
+valgrind-e2e: all deps-npm
+	@rm -rf $(VALGRIND_LOGS) && mkdir -p $(VALGRIND_LOGS)
+	@echo "== valgrind e2e: $(VALGRIND_E2E)"
+	@cd tests && VG_LOG_DIR=$(abspath $(VALGRIND_LOGS)) VG_BOTD=$(abspath $(BUILD)/botd) \
+		BOTD=$(abspath $(FUZZ_DIR)/valgrind-botd.sh) timeout 1800 \
+		node --test --test-concurrency=1 $(VALGRIND_E2E) >$(abspath $(VALGRIND_LOGS))/e2e.out 2>&1; \
+		rc=$$?; grep -E '^# (tests|pass|fail)' $(abspath $(VALGRIND_LOGS))/e2e.out; \
+		if [ $$rc -ne 0 ]; then grep -B2 -A25 '^not ok' $(abspath $(VALGRIND_LOGS))/e2e.out | head -150; \
+			echo "valgrind-e2e: e2e failed under valgrind (full output: $(VALGRIND_LOGS)/e2e.out)"; exit 1; fi
+	@sh $(FUZZ_DIR)/valgrind-check.sh $(VALGRIND_LOGS)
+
+# ---- soak (not part of make test) ------------------------------------------------
+
+SOAK_SECONDS ?= 300
+SOAK_CONNECTIONS ?= 2000
+soak: all deps-npm
+	@ulimit -n 65536 2>/dev/null || ulimit -n $$(ulimit -Hn); \
+	cd tests && BOTD=$(abspath $(BUILD)/botd) SOAK_SECONDS=$(SOAK_SECONDS) \
+		SOAK_CONNECTIONS=$(SOAK_CONNECTIONS) node soak/soak.mjs

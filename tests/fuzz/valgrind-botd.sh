@@ -1,0 +1,11 @@
+#!/bin/sh
+# Runs botd under valgrind memcheck for tests/fuzz/rules.mk valgrind-e2e:
+# BOTD points here; VG_BOTD is the real binary, VG_LOG_DIR gets one log per
+# process. Definite leaks count as errors; exec keeps the pid, so the test's
+# signals (SIGTERM, SIGKILL) reach valgrind and the daemon.
+exec valgrind --tool=memcheck --quiet --error-exitcode=99 --leak-check=full \
+	--show-leak-kinds=definite --errors-for-leak-kinds=definite \
+	--track-origins=no --num-callers=30 \
+	--suppressions="$(dirname "$0")/valgrind.supp" \
+	--log-file="${VG_LOG_DIR:-/tmp}/vg.%p.log" \
+	"${VG_BOTD:?VG_BOTD must name the botd binary}" "$@"
