@@ -363,6 +363,19 @@ handle_value(dialog *d, store_conversation *conv, dialog_result *res, const char
 	return BOT_ERR_NOT_FOUND; /* not a value we offered: treat the text as typed */
 }
 
+/* Whether TEXT holds a Latin letter or any non-ASCII character (Hangul
+ * among them): something a language can be read from. */
+static int
+has_letters(const char *text, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+			return 1;
+	}
+	return 0;
+}
+
 bot_err
 dialog_customer_turn(dialog *d, store_conversation *conv, const dialog_turn *turn,
 		     dialog_result *res)
@@ -380,7 +393,11 @@ dialog_customer_turn(dialog *d, store_conversation *conv, const dialog_turn *tur
 	}
 	if (!strcmp(conv->state, "closed"))
 		snprintf(conv->state, sizeof(conv->state), "bot");
-	snprintf(conv->lang, sizeof(conv->lang), "%s", normalize_lang(turn->text, turn->len));
+	/* The language follows the question, but a tapped quick reply or a bare
+	 * "5" says nothing about it: keep the conversation's language then. */
+	if (!(turn->value && *turn->value) && has_letters(turn->text, turn->len))
+		snprintf(conv->lang, sizeof(conv->lang), "%s",
+			 normalize_lang(turn->text, turn->len));
 
 	if (turn->value && *turn->value) {
 		rc = handle_value(d, conv, res, turn->value);

@@ -806,6 +806,12 @@ agent_owns(session *s, const char *conv_id)
 }
 
 static void
+clear_position(session *c, void *arg)
+{
+	c->last_position = 0;
+}
+
+static void
 agent_claim(session *s, const agent_frame *f)
 {
 	json_t *mine = NULL;
@@ -839,6 +845,7 @@ agent_claim(session *s, const agent_frame *f)
 	char name[128] = "";
 	store_agent_name(srv.deps->st, s->subject, name, sizeof(name));
 	for_conversation(f->conversation, reload_conv, NULL);
+	for_conversation(f->conversation, clear_position, NULL);
 	to_customer(f->conversation, json_pack("{s:s, s:s}", "type", "agent_joined", "name", name));
 	log_msg(LOG_INFO, f->conversation, "claimed by agent %lld", (long long)s->subject);
 	queue_changed();
@@ -948,12 +955,6 @@ agent_transfer(session *s, const agent_frame *f)
 	log_msg(LOG_INFO, f->conversation, "transferred by agent %lld to %s",
 		(long long)s->subject, f->to_agent ? "another agent" : "the queue");
 	queue_changed();
-}
-
-static void
-clear_position(session *c, void *arg)
-{
-	c->last_position = 0;
 }
 
 static void

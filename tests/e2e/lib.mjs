@@ -150,6 +150,13 @@ export class Client {
     return { ack, reply };
   }
 
+  // Sends a message and waits only for its ack (no reply is expected, e.g.
+  // while an agent holds the conversation). Returns the ack.
+  async ask2(text, id = `m-${Math.random().toString(36).slice(2)}`) {
+    this.send({ type: 'message', id, text });
+    return this.next((f) => f.type === 'ack' && f.id === id);
+  }
+
   close() { this.ws.close(); return this.closed; }
 }
 
