@@ -363,6 +363,13 @@ handle_value(dialog *d, store_conversation *conv, dialog_result *res, const char
 	return BOT_ERR_NOT_FOUND; /* not a value we offered: treat the text as typed */
 }
 
+static int
+conversation_changed(const store_conversation *a, const store_conversation *b)
+{
+	return a->account_id != b->account_id || strcmp(a->state, b->state) ||
+	       strcmp(a->lang, b->lang) || a->misses != b->misses || strcmp(a->pending, b->pending);
+}
+
 /* Whether TEXT holds a Latin letter or any non-ASCII character (Hangul
  * among them): something a language can be read from. */
 static int
@@ -381,6 +388,7 @@ dialog_customer_turn(dialog *d, store_conversation *conv, const dialog_turn *tur
 		     dialog_result *res)
 {
 	memset(res, 0, sizeof(*res));
+	store_conversation before = *conv;
 	store_message m = {.sender = "customer", .client_id = turn->client_id, .text = turn->text};
 	bot_err rc = store_message_append(d->st, conv, &m, &res->duplicate);
 	res->customer_seq = m.seq;
@@ -426,7 +434,9 @@ dialog_customer_turn(dialog *d, store_conversation *conv, const dialog_turn *tur
 	}
 	intent_result_clear(&ir);
 done:
-	if (rc == BOT_OK)
+	/* Most turns change nothing but last_seq (already saved with the
+	 * message): skip the write then. */
+	if (rc == BOT_OK && conversation_changed(&before, conv))
 		rc = store_conversation_update(d->st, conv);
 	return rc;
 }

@@ -2,6 +2,7 @@
  * check, ask, gen-data. Each has --help. */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -402,7 +403,10 @@ cmd_serve(const config *cfg)
 	kakao *kk = NULL;
 	if (config_validate(cfg, err, sizeof(err)) != BOT_OK)
 		return die("%s", err);
-	store_options so = {.path = cfg->db_path, .load_demo = cfg->demo};
+	/* Every turn frees SQLite's statement journal; without this glibc hands
+	 * the memory back to the kernel and takes it again each time. */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	store_options so = {.path = cfg->db_path, .load_demo = cfg->demo, .manual_checkpoint = 1};
 	if (store_open(&so, &st, err, sizeof(err)) != BOT_OK) {
 		die("%s", err);
 		goto done;

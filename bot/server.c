@@ -269,6 +269,8 @@ batch_begin(void)
 
 /* The handoff side, below: chat frames reach agents through these. */
 static void queue_changed(void);
+static void queue_joined(const char *conv_id);
+static void agents_snapshot(json_t *items);
 static void conv_map_add(session *s);
 static void to_agent(int64_t agent_id, json_t *obj);
 static void to_customer(const char *id, json_t *obj);
@@ -392,7 +394,7 @@ chat_hello(session *s, const chat_frame *f)
 		int64_t owner;
 		char agent[128] = "";
 		if (!strcmp(s->conv.state, "queued"))
-			queue_changed();
+			queue_joined(s->conv.id);
 		else if (!strcmp(s->conv.state, "agent") &&
 			 store_handoff_owner(srv.deps->st, s->conv.id, &owner) == BOT_OK &&
 			 store_agent_name(srv.deps->st, owner, agent, sizeof(agent)) == BOT_OK)
@@ -420,7 +422,7 @@ chat_after_turn(session *s, const char *text, const dialog_result *res)
 {
 	int64_t owner = 0;
 	if (res->escalated)
-		queue_changed();
+		queue_joined(s->conv.id);
 	if (res->for_agent) {
 		if (store_handoff_owner(srv.deps->st, s->conv.id, &owner) == BOT_OK) {
 			char at[20];
@@ -432,7 +434,7 @@ chat_after_turn(session *s, const char *text, const dialog_result *res)
 			json_object_set_new(o, "at", json_sprintf("%sZ", at));
 			to_agent(owner, o);
 		} else {
-			queue_changed(); /* the preview of a waiting conversation changed */
+			agents_snapshot(NULL); /* the preview of a waiting one changed */
 		}
 	}
 	if (res->rated) {
@@ -627,6 +629,12 @@ to_agent(int64_t agent_id, json_t *obj)
 }
 
 static void
+clear_position(session *c, void *arg)
+{
+	c->last_position = 0;
+}
+
+static void
 reload_conv(session *s, void *arg)
 {
 	store_conversation_get(srv.deps->st, s->conv.id, &s->conv);
@@ -704,34 +712,89 @@ send_queued(session *s, void *arg)
 	session_send_json(s, o);
 }
 
-/* The queue changed: every agent gets the new snapshot and every waiting
- * customer whose position moved gets a `queued` frame. One pass over the
- * waiting list, one map lookup per waiting conversation. */
+/* Agents see at most this many waiting conversations in a snapshot (and the
+ * total); customers further back still get their own positions. */
+#define QUEUE_SNAPSHOT_MAX 200
+
+/* Adds position and waiting time to the snapshot ITEMS (in queue order). */
 static void
-queue_changed(void)
+annotate_queue(json_t *items, time_t now)
 {
-	json_t *items = NULL;
-	if (store_queue_waiting(srv.deps->st, &items) != BOT_OK)
-		return;
-	time_t now = clock_now();
 	size_t i;
 	json_t *it;
 	json_array_foreach(items, i, it)
 	{
-		int position = (int)i + 1;
 		time_t since = 0;
 		clock_parse_utc(json_string_value(json_object_get(it, "enqueued_at")), &since);
-		json_object_set_new(it, "position", json_integer(position));
+		json_object_set_new(it, "position", json_integer((json_int_t)i + 1));
 		json_object_set_new(it, "waiting_s", json_integer(since ? now - since : 0));
-		for_conversation(json_string_value(json_object_get(it, "conversation")),
-				 send_queued, &position);
 	}
-	json_t *snap = json_pack("{s:s, s:o, s:i}", "type", "queue", "items", items,
+}
+
+/* Sends every agent the queue snapshot (the first QUEUE_SNAPSHOT_MAX of
+ * ITEMS, borrowed); reads the queue itself when ITEMS is NULL. Costs nothing
+ * when no agent is connected. */
+static void
+agents_snapshot(json_t *items)
+{
+	int any = 0;
+	for (session *a = srv.agents; a; a = a->agent_next)
+		any |= a->authed;
+	if (!any)
+		return;
+	json_t *own = NULL;
+	if (!items) {
+		if (store_queue_waiting(srv.deps->st, QUEUE_SNAPSHOT_MAX, &own) != BOT_OK)
+			return;
+		annotate_queue(own, clock_now());
+		items = own;
+	}
+	json_t *shown = json_array();
+	for (size_t i = 0; i < json_array_size(items) && i < QUEUE_SNAPSHOT_MAX; i++)
+		json_array_append(shown, json_array_get(items, i));
+	json_t *snap = json_pack("{s:s, s:o, s:i}", "type", "queue", "items", shown,
 				 "agents_online", srv.agents_online);
 	for (session *a = srv.agents; a; a = a->agent_next)
 		if (a->authed)
 			session_send_json(a, json_deep_copy(snap));
 	json_decref(snap);
+	json_decref(own);
+}
+
+/* The queue moved (a claim, a requeue, a transfer back, a change in who is
+ * online): every waiting customer whose position or estimate may have
+ * changed gets a `queued` frame, and agents the new snapshot. One pass over
+ * the waiting list, one map lookup per waiting conversation. */
+static void
+queue_changed(void)
+{
+	json_t *items = NULL;
+	if (store_queue_waiting(srv.deps->st, 0, &items) != BOT_OK)
+		return;
+	annotate_queue(items, clock_now());
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+	{
+		int position = (int)i + 1;
+		for_conversation(json_string_value(json_object_get(it, "conversation")),
+				 send_queued, &position);
+	}
+	agents_snapshot(items);
+	json_decref(items);
+}
+
+/* CONV_ID joined the queue (or its customer came back): it gets its own
+ * position; nobody else's moved. */
+static void
+queue_joined(const char *conv_id)
+{
+	int position;
+	if (store_queue_position(srv.deps->st, conv_id, &position) == BOT_OK) {
+		for_conversation(conv_id, clear_position, NULL);
+		for_conversation(conv_id, send_queued, &position);
+	}
+	agents_snapshot(NULL);
 }
 
 static void
@@ -803,12 +866,6 @@ agent_owns(session *s, const char *conv_id)
 		return 1;
 	session_error(s, CHAT_ERR_NOT_OWNER, "you do not hold this conversation");
 	return 0;
-}
-
-static void
-clear_position(session *c, void *arg)
-{
-	c->last_position = 0;
 }
 
 static void
@@ -1094,6 +1151,7 @@ tick_cb(lws_sorted_usec_list_t *sul)
 	}
 	if (changed)
 		queue_changed();
+	store_checkpoint(srv.deps->st);
 	lws_sul_schedule(srv.ctx, 0, &srv.tick_sul, tick_cb, LWS_US_PER_SEC);
 }
 
@@ -1294,6 +1352,8 @@ kakao_request(struct lws *wsi, session *s)
 	else
 		ret = http_respond(wsi, s, (unsigned int)r.status, "application/json", r.body,
 				   strlen(r.body));
+	if (r.escalated_conversation[0])
+		queue_joined(r.escalated_conversation);
 	kakao_response_clear(&r);
 	return ret;
 }

@@ -38,6 +38,7 @@ enum stmt_id {
 	ST_KAKAO_MEMBER,
 	ST_HANDOFF_INSERT,
 	ST_QUEUE_WAITING,
+	ST_QUEUE_POSITION,
 	ST_HANDOFF_CLAIM,
 	ST_HANDOFF_OWNER,
 	ST_HANDOFF_RESOLVE,
@@ -93,7 +94,12 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"x.conversation_id = h.conversation_id AND x.sender = 'customer' ORDER BY seq DESC "
 		"LIMIT 1) FROM handoffs h JOIN conversations c ON c.id = h.conversation_id LEFT "
 		"JOIN members m ON m.id = c.member_id WHERE h.state = 'waiting' "
-		"ORDER BY h.priority DESC, h.enqueued_at, h.id",
+		"ORDER BY h.priority DESC, h.enqueued_at, h.id LIMIT ?1",
+	[ST_QUEUE_POSITION] =
+		"SELECT COUNT(*) FROM handoffs h, (SELECT priority AS p, enqueued_at AS e, id AS i "
+		"FROM handoffs WHERE conversation_id = ?1 AND state = 'waiting') me WHERE h.state = "
+		"'waiting' AND (h.priority > me.p OR (h.priority = me.p AND (h.enqueued_at < me.e "
+		"OR (h.enqueued_at = me.e AND h.id <= me.i))))",
 	[ST_HANDOFF_CLAIM] = "UPDATE handoffs SET state = 'claimed', agent_id = ?2, claimed_at = ?3 "
 			     "WHERE conversation_id = ?1 AND state = 'waiting'",
 	[ST_HANDOFF_OWNER] = "SELECT agent_id FROM handoffs WHERE conversation_id = ?1 AND "
@@ -257,7 +263,8 @@ store_open(const store_options *opt, store **out, char *err, size_t errlen)
 	/* WAL for concurrent readers; FULL so a commit is on disk before we ack. */
 	if (exec_sql(st->db,
 		     "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; "
-		     "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+		     "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
+		     "PRAGMA mmap_size = 1073741824;",
 		     err, errlen) != SQLITE_OK) {
 		char why[256];
 		snprintf(why, sizeof(why), "%s", err);
@@ -288,13 +295,19 @@ store_open(const store_options *opt, store **out, char *err, size_t errlen)
 	}
 	if (sqlite3_open_v2(opt->path, &st->ro, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
 		    SQLITE_OK ||
-	    exec_sql(st->ro, "PRAGMA query_only = 1; PRAGMA busy_timeout = 5000;", err, errlen) !=
-		    SQLITE_OK) {
+	    exec_sql(st->ro,
+		     "PRAGMA query_only = 1; PRAGMA busy_timeout = 5000; "
+		     "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -65536;",
+		     err, errlen) != SQLITE_OK) {
 		set_err(err, errlen, "cannot open read-only handle: %s%s",
 			st->ro ? sqlite3_errmsg(st->ro) : "out of memory", NULL);
 		goto fail;
 	}
 	sqlite3_create_function(st->ro, "botd_now", 0, SQLITE_UTF8, NULL, sql_botd_now, NULL, NULL);
+	/* A server checkpoints from a timer (store_checkpoint); commits then do
+	 * not stop to copy the WAL back. */
+	if (opt->manual_checkpoint)
+		sqlite3_wal_autocheckpoint(st->db, 0);
 	*out = st;
 	return BOT_OK;
 fail:
@@ -644,12 +657,34 @@ col_json_iso(sqlite3_stmt *s, int col)
 }
 
 bot_err
-store_queue_waiting(store *st, json_t **out)
+store_queue_position(store *st, const char *conv_id, int *position)
+{
+	sqlite3_stmt *s = st->stmt[ST_QUEUE_POSITION];
+	sqlite3_bind_text(s, 1, conv_id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	*position = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_ROW)
+		return BOT_ERR_DB;
+	return *position ? BOT_OK : BOT_ERR_NOT_FOUND;
+}
+
+void
+store_checkpoint(store *st)
+{
+	if (!st->in_batch)
+		sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+}
+
+bot_err
+store_queue_waiting(store *st, int limit, json_t **out)
 {
 	*out = json_array();
 	if (!*out)
 		return BOT_ERR_NOMEM;
 	sqlite3_stmt *s = st->stmt[ST_QUEUE_WAITING];
+	sqlite3_bind_int(s, 1, limit > 0 ? limit : -1);
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		json_t *member = sqlite3_column_type(s, 6) == SQLITE_NULL
@@ -666,6 +701,7 @@ store_queue_waiting(store *st, json_t **out)
 					col_json_text(s, 8)));
 	}
 	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
 	if (rc != SQLITE_DONE) {
 		json_decref(*out);
 		*out = NULL;

@@ -17,7 +17,7 @@ typedef struct store store;
 typedef struct store_options {
 	const char *path;     /* database file; created with the schema when absent */
 	int load_demo;        /* load the demo cast when the database is new */
-	int readonly_answers; /* reserved: always on */
+	int manual_checkpoint; /* the caller runs store_checkpoint() regularly */
 } store_options;
 
 /* Opens (creating and migrating as needed) the database. On failure writes a
@@ -102,10 +102,17 @@ bot_err store_handoff_enqueue(store *st, store_conversation *conv, const char *r
 			      int priority, const char *intent, const char *slots_json,
 			      const char *attachments_json);
 
-/* The waiting queue in order (priority, then waiting time) as a JSON array
+/* The first LIMIT (0 = all) of the waiting queue in order (priority, then
+ * waiting time) as a JSON array
  * of {"conversation","priority","reason","intent","channel","enqueued_at",
  * "member":{"id","name"}|null,"preview"}. Caller owns *OUT. */
-bot_err store_queue_waiting(store *st, json_t **out);
+bot_err store_queue_waiting(store *st, int limit, json_t **out);
+/* 1-based place of CONV_ID in the waiting queue; BOT_ERR_NOT_FOUND when it is
+ * not waiting. Costs a count over those ahead, not a read of the queue. */
+bot_err store_queue_position(store *st, const char *conv_id, int *position);
+/* Copies the WAL into the database without blocking (the server calls it from
+ * a timer, so commits do not pay for checkpoints). */
+void store_checkpoint(store *st);
 /* Claims the waiting handoff of CONV_ID for AGENT_ID (inside the open batch).
  * BOT_ERR_CONFLICT when someone holds it already, BOT_ERR_NOT_FOUND when it
  * is not in the queue. Sets the conversation's state to "agent". */
