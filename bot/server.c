@@ -275,6 +275,19 @@ static void conv_map_add(session *s);
 static void to_agent(int64_t agent_id, json_t *obj);
 static void to_customer(const char *id, json_t *obj);
 
+/* A UTC time as ISO 8601 ("2026-11-20T03:00:00Z"): DB_TIME, stored as
+ * "YYYY-MM-DD HH:MM:SS", or the current time when DB_TIME is NULL. */
+static json_t *
+iso_time(const char *db_time)
+{
+	char now[20];
+	if (!db_time || strlen(db_time) != 19) {
+		clock_format_utc(clock_now(), now);
+		db_time = now;
+	}
+	return json_sprintf("%.10sT%.8sZ", db_time, db_time + 11);
+}
+
 static json_t *
 reply_frame(int64_t seq, const char *from, const char *text, const char *intent, json_t *qr,
 	    const char *name)
@@ -287,6 +300,7 @@ reply_frame(int64_t seq, const char *from, const char *text, const char *intent,
 	json_object_set_new(o, "quick_replies", qr ? json_incref(qr) : json_array());
 	if (name)
 		json_object_set_new(o, "name", json_string(name));
+	json_object_set_new(o, "at", iso_time(NULL));
 	return o;
 }
 
@@ -307,8 +321,8 @@ replay_one(void *ctx, const store_message *m)
 	s->replay_seq = m->seq;
 	json_t *o;
 	if (!strcmp(m->sender, "customer")) {
-		o = json_pack("{s:s, s:I, s:s}", "type", "echo", "seq", (json_int_t)m->seq, "text",
-			      m->text);
+		o = json_pack("{s:s, s:I, s:s, s:o}", "type", "echo", "seq", (json_int_t)m->seq,
+			      "text", m->text, "at", iso_time(m->created_at));
 		if (o && m->client_id)
 			json_object_set_new(o, "id", json_string(m->client_id));
 	} else {
@@ -319,6 +333,8 @@ replay_one(void *ctx, const store_message *m)
 			store_agent_name(srv.deps->st, m->agent_id, name, sizeof(name));
 		o = reply_frame(m->seq, m->sender, m->text, m->intent, json_is_array(qr) ? qr : NULL,
 				name[0] ? name : NULL);
+		if (o)
+			json_object_set_new(o, "at", iso_time(m->created_at));
 		json_decref(meta);
 	}
 	if (o)
@@ -506,8 +522,8 @@ chat_message(session *s, const chat_frame *f)
 		session_error(s, CHAT_ERR_SERVER, "the message could not be handled; please retry");
 		return;
 	}
-	session_send_json(s, json_pack("{s:s, s:s, s:I}", "type", "ack", "id", f->id, "seq",
-				       (json_int_t)res.customer_seq));
+	session_send_json(s, json_pack("{s:s, s:s, s:I, s:o}", "type", "ack", "id", f->id, "seq",
+				       (json_int_t)res.customer_seq, "at", iso_time(NULL)));
 	if (res.duplicate) {
 		dialog_result_clear(&res);
 		return;
@@ -857,6 +873,8 @@ agent_hello(session *s, const agent_frame *f)
 	queue_changed();
 }
 
+static void agent_error(session *s, const char *conv_id, const char *code, const char *message);
+
 /* The agent must hold the conversation to act on it. */
 static int
 agent_owns(session *s, const char *conv_id)
@@ -864,7 +882,7 @@ agent_owns(session *s, const char *conv_id)
 	int64_t owner = 0;
 	if (store_handoff_owner(srv.deps->st, conv_id, &owner) == BOT_OK && owner == s->subject)
 		return 1;
-	session_error(s, CHAT_ERR_NOT_OWNER, "you do not hold this conversation");
+	agent_error(s, conv_id, CHAT_ERR_NOT_OWNER, "you do not hold this conversation");
 	return 0;
 }
 
@@ -878,21 +896,21 @@ agent_claim(session *s, const agent_frame *f)
 	size_t held = json_array_size(mine);
 	json_decref(mine);
 	if ((int)held >= cap) {
-		session_error(s, CHAT_ERR_AT_CAPACITY, "you already hold as many conversations as "
+		agent_error(s, f->conversation, CHAT_ERR_AT_CAPACITY, "you already hold as many conversations as "
 						       "you may");
 		return;
 	}
 	if (batch_begin() != BOT_OK) {
-		session_error(s, CHAT_ERR_SERVER, "the claim could not be saved; please retry");
+		agent_error(s, f->conversation, CHAT_ERR_SERVER, "the claim could not be saved; please retry");
 		return;
 	}
 	bot_err rc = store_handoff_claim(srv.deps->st, f->conversation, s->subject);
 	if (rc == BOT_ERR_CONFLICT) {
-		session_error(s, CHAT_ERR_ALREADY_CLAIMED, "another agent claimed it first");
+		agent_error(s, f->conversation, CHAT_ERR_ALREADY_CLAIMED, "another agent claimed it first");
 		return;
 	}
 	if (rc != BOT_OK) {
-		session_error(s, CHAT_ERR_NOT_FOUND, "no such conversation in the queue");
+		agent_error(s, f->conversation, CHAT_ERR_NOT_FOUND, "no such conversation in the queue");
 		return;
 	}
 	json_t *packet = NULL;
@@ -914,13 +932,13 @@ agent_message(session *s, const agent_frame *f)
 	if (!agent_owns(s, f->conversation))
 		return;
 	if (rate_limited(s)) {
-		session_error(s, CHAT_ERR_RATE_LIMITED, "too many messages; wait a few seconds");
+		agent_error(s, f->conversation, CHAT_ERR_RATE_LIMITED, "too many messages; wait a few seconds");
 		return;
 	}
 	store_conversation conv;
 	if (store_conversation_get(srv.deps->st, f->conversation, &conv) != BOT_OK ||
 	    batch_begin() != BOT_OK) {
-		session_error(s, CHAT_ERR_SERVER, "the message could not be saved; please retry");
+		agent_error(s, f->conversation, CHAT_ERR_SERVER, "the message could not be saved; please retry");
 		return;
 	}
 	/* Agent ids get a prefix so they never collide with the customer's. */
@@ -930,11 +948,12 @@ agent_message(session *s, const agent_frame *f)
 			   .text = f->text};
 	int dup = 0;
 	if (store_message_append(srv.deps->st, &conv, &m, &dup) != BOT_OK) {
-		session_error(s, CHAT_ERR_SERVER, "the message could not be saved; please retry");
+		agent_error(s, f->conversation, CHAT_ERR_SERVER, "the message could not be saved; please retry");
 		return;
 	}
-	session_send_json(s, json_pack("{s:s, s:s, s:s, s:I}", "type", "ack", "id", f->id,
-				       "conversation", f->conversation, "seq", (json_int_t)m.seq));
+	session_send_json(s, json_pack("{s:s, s:s, s:s, s:I, s:o}", "type", "ack", "id", f->id,
+				       "conversation", f->conversation, "seq", (json_int_t)m.seq,
+				       "at", iso_time(NULL)));
 	if (dup)
 		return;
 	char name[128] = "";
@@ -951,7 +970,7 @@ agent_note(session *s, const agent_frame *f)
 		return;
 	if (batch_begin() != BOT_OK ||
 	    store_note_add(srv.deps->st, f->conversation, s->subject, f->text, &note) != BOT_OK) {
-		session_error(s, CHAT_ERR_SERVER, "the note could not be saved; please retry");
+		agent_error(s, f->conversation, CHAT_ERR_SERVER, "the note could not be saved; please retry");
 		return;
 	}
 	to_agent(s->subject, json_pack("{s:s, s:s, s:o}", "type", "noted", "conversation",
@@ -971,7 +990,7 @@ agent_transfer(session *s, const agent_frame *f)
 	if (!agent_owns(s, f->conversation))
 		return;
 	if (f->to_agent == s->subject) {
-		session_error(s, CHAT_ERR_BAD_SHAPE, "you already hold this conversation");
+		agent_error(s, f->conversation, CHAT_ERR_BAD_SHAPE, "you already hold this conversation");
 		return;
 	}
 	if (f->to_agent) {
@@ -979,21 +998,21 @@ agent_transfer(session *s, const agent_frame *f)
 		int cap = srv.cfg->agent_max_concurrent;
 		if (store_agent_cap(srv.deps->st, f->to_agent, &cap) != BOT_OK ||
 		    !agent_is_online(f->to_agent)) {
-			session_error(s, CHAT_ERR_NOT_FOUND, "that agent is not online");
+			agent_error(s, f->conversation, CHAT_ERR_NOT_FOUND, "that agent is not online");
 			return;
 		}
 		store_agent_conversations(srv.deps->st, f->to_agent, &theirs);
 		int full = (int)json_array_size(theirs) >= cap;
 		json_decref(theirs);
 		if (full) {
-			session_error(s, CHAT_ERR_AT_CAPACITY, "that agent is at their cap");
+			agent_error(s, f->conversation, CHAT_ERR_AT_CAPACITY, "that agent is at their cap");
 			return;
 		}
 	}
 	if (batch_begin() != BOT_OK ||
 	    store_handoff_release(srv.deps->st, f->conversation, f->to_agent ? "agent" : "queue",
 				  f->to_agent) != BOT_OK) {
-		session_error(s, CHAT_ERR_SERVER, "the transfer could not be saved; please retry");
+		agent_error(s, f->conversation, CHAT_ERR_SERVER, "the transfer could not be saved; please retry");
 		return;
 	}
 	released(s->subject, f->conversation, "transferred");
@@ -1025,7 +1044,7 @@ agent_resolve(session *s, const agent_frame *f)
 	    store_handoff_release(srv.deps->st, f->conversation, "resolved", 0) != BOT_OK ||
 	    store_conversation_get(srv.deps->st, f->conversation, &conv) != BOT_OK ||
 	    dialog_handoff_event(srv.deps->dlg, &conv, DIALOG_RESOLVED, &res) != BOT_OK) {
-		session_error(s, CHAT_ERR_SERVER, "the conversation could not be resolved; retry");
+		agent_error(s, f->conversation, CHAT_ERR_SERVER, "the conversation could not be resolved; retry");
 		return;
 	}
 	released(s->subject, f->conversation, "resolved");
@@ -1035,6 +1054,17 @@ agent_resolve(session *s, const agent_frame *f)
 	send_reply_frames(f->conversation, &res);
 	dialog_result_clear(&res);
 	log_msg(LOG_INFO, f->conversation, "resolved by agent %lld", (long long)s->subject);
+}
+
+/* Errors about one conversation name it, so the console can show them in
+ * the right tab. */
+static void
+agent_error(session *s, const char *conv_id, const char *code, const char *message)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s}", "type", "error", "code", code, "message", message);
+	if (o && conv_id)
+		json_object_set_new(o, "conversation", json_string(conv_id));
+	session_send_json(s, o);
 }
 
 static void

@@ -970,8 +970,9 @@ store_handoff_packet(store *st, const char *conv_id, json_t **out)
 	}
 	json_object_set_new(p, "transcript",
 			    rows_json(st,
-				      "SELECT seq, sender AS 'from', text, intent, created_at AS at "
-				      "FROM messages WHERE conversation_id = ?1 ORDER BY seq",
+				      "SELECT m.seq, m.sender AS 'from', m.text, m.intent, a.name AS "
+				      "name, m.created_at AS at FROM messages m LEFT JOIN agents a ON "
+				      "a.id = m.agent_id WHERE m.conversation_id = ?1 ORDER BY m.seq",
 				      conv_id));
 	json_object_set_new(p, "notes",
 			    rows_json(st,
