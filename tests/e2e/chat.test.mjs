@@ -78,6 +78,8 @@ describe('messages', () => {
     const w = await c.hello(token('member', 2));
     c.send({ type: 'message', id: 'q1', text: '무상캐시 얼마 남았나요?' });
     const first = await c.next(() => true);
+    assert.match(first.at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    delete first.at;
     assert.deepEqual(first, { type: 'ack', id: 'q1', seq: 1 });
     const reply = await c.next('reply');
     assert.equal(reply.seq, 2);
