@@ -192,16 +192,16 @@ parse_args(int argc, char **argv, cli *c, const char *usage)
 	return 0;
 }
 
-/* Defaults, then the file, then the environment, then the flags. */
+/* Defaults, then the file, then the environment, then the flags. On error
+ * writes the reason into ERR and returns -1. */
 static int
-build_config(const cli *c, config *cfg)
+read_config(const cli *c, config *cfg, char *err, size_t errlen)
 {
-	char err[512];
 	config_defaults(cfg);
-	if (c->config_path && config_load_file(cfg, c->config_path, err, sizeof(err)) != BOT_OK)
-		return die("%s", err);
-	if (config_load_env(cfg, err, sizeof(err)) != BOT_OK)
-		return die("%s", err);
+	if (c->config_path && config_load_file(cfg, c->config_path, err, errlen) != BOT_OK)
+		return -1;
+	if (config_load_env(cfg, err, errlen) != BOT_OK)
+		return -1;
 #define FLAG_STR(field, value) \
 	if (value)             \
 	snprintf(cfg->field, sizeof(cfg->field), "%s", value)
@@ -218,18 +218,42 @@ build_config(const cli *c, config *cfg)
 		cfg->demo = 1;
 	if (c->log_json)
 		cfg->log_json = 1;
-	if (c->now && clock_parse_utc(c->now, &cfg->now) != BOT_OK)
-		return die("--now: not a UTC time like 2026-11-20T03:00:00Z: %s", c->now);
+	if (c->now && clock_parse_utc(c->now, &cfg->now) != BOT_OK) {
+		snprintf(err, errlen, "--now: not a UTC time like 2026-11-20T03:00:00Z: %s", c->now);
+		return -1;
+	}
 	if (cfg->demo && !cfg->token_secret[0])
 		snprintf(cfg->token_secret, sizeof(cfg->token_secret), "%s", CONFIG_DEMO_SECRET);
-	if (log_level_parse(cfg->log_level) < 0)
-		return die("log_level: expected debug, info, warn or error, not %s",
-			   cfg->log_level);
+	if (log_level_parse(cfg->log_level) < 0) {
+		snprintf(err, errlen, "log_level: expected debug, info, warn or error, not %s",
+			 cfg->log_level);
+		return -1;
+	}
+	return 0;
+}
+
+/* Puts the logging settings and the clock of CFG into effect. */
+static int
+apply_runtime(const config *cfg, char *err, size_t errlen)
+{
+	if (cfg->log_file[0] && log_open_file(cfg->log_file)) {
+		snprintf(err, errlen, "cannot open log file %s", cfg->log_file);
+		return -1;
+	}
+	if (!cfg->log_file[0])
+		log_open_file(NULL);
 	log_set_level((log_level)log_level_parse(cfg->log_level));
 	log_set_json(cfg->log_json);
-	if (cfg->log_file[0] && log_open_file(cfg->log_file))
-		return die("cannot open log file %s", cfg->log_file);
 	clock_set_fixed(cfg->now);
+	return 0;
+}
+
+static int
+build_config(const cli *c, config *cfg)
+{
+	char err[512];
+	if (read_config(c, cfg, err, sizeof(err)) || apply_runtime(cfg, err, sizeof(err)))
+		return die("%s", err);
 	return 0;
 }
 
@@ -391,8 +415,65 @@ done:
 
 /* ---- serve --------------------------------------------------------------------- */
 
+/* What SIGHUP may change while serving. */
+typedef struct serve_state {
+	const cli *c;
+	config *cfg;
+	store *st;
+	intent_set *set;
+	answer_engine *ans;
+	dialog *dlg;
+} serve_state;
+
+/* SIGHUP: reads the configuration again and reloads the intents. Everything
+ * is built aside first; only when all of it is good does it replace the old
+ * set, so a broken reload changes nothing. The listening address, the
+ * database and the directories stay as they were at start-up. */
+static bot_err
+reload(void *ctx, const intent_set **intents, char *err, size_t errlen)
+{
+	serve_state *ss = ctx;
+	config fresh;
+	intent_set *set = NULL;
+	answer_engine *ans = NULL;
+	char why[512] = "";
+	if (read_config(ss->c, &fresh, err, errlen))
+		return BOT_ERR_INVAL;
+	if (config_validate(&fresh, err, errlen) != BOT_OK)
+		return BOT_ERR_INVAL;
+	if (intent_set_load_dir(ss->cfg->intents_dir, &set, why, sizeof(why)) != BOT_OK) {
+		snprintf(err, errlen, "intents: %s", why);
+		return BOT_ERR_PARSE;
+	}
+	if (answer_engine_new(set, ss->st, &ans, why, sizeof(why)) != BOT_OK) {
+		snprintf(err, errlen, "answers: %s", why);
+		intent_set_free(set);
+		return BOT_ERR_PARSE;
+	}
+	if (apply_runtime(&fresh, err, errlen)) {
+		answer_engine_free(ans);
+		intent_set_free(set);
+		return BOT_ERR_IO;
+	}
+	/* Keep what cannot change under running connections. */
+	memcpy(fresh.host, ss->cfg->host, sizeof(fresh.host));
+	fresh.port = ss->cfg->port;
+	memcpy(fresh.db_path, ss->cfg->db_path, sizeof(fresh.db_path));
+	memcpy(fresh.intents_dir, ss->cfg->intents_dir, sizeof(fresh.intents_dir));
+	memcpy(fresh.www_dir, ss->cfg->www_dir, sizeof(fresh.www_dir));
+	fresh.demo = ss->cfg->demo;
+	*ss->cfg = fresh;
+	dialog_set_engines(ss->dlg, set, ans);
+	answer_engine_free(ss->ans);
+	intent_set_free(ss->set);
+	ss->set = set;
+	ss->ans = ans;
+	*intents = set;
+	return BOT_OK;
+}
+
 static int
-cmd_serve(const config *cfg)
+cmd_serve(const cli *c, config *cfg)
 {
 	char err[512] = "";
 	int rc = 1;
@@ -419,7 +500,9 @@ cmd_serve(const config *cfg)
 	}
 	if (dialog_new(st, set, ans, &dlg) != BOT_OK || kakao_new(cfg, st, dlg, &kk) != BOT_OK)
 		goto done;
-	server_deps deps = {.cfg = cfg, .st = st, .dlg = dlg, .intents = set, .kakao = kk};
+	serve_state ss = {.c = c, .cfg = cfg, .st = st, .set = set, .ans = ans, .dlg = dlg};
+	server_deps deps = {.cfg = cfg, .st = st, .dlg = dlg, .intents = set, .kakao = kk,
+			    .reload = reload, .reload_ctx = &ss};
 	if (cfg->demo) {
 		char *tok = NULL;
 		token_mint(cfg->token_secret, "member", 1, 86400, clock_now(), &tok);
@@ -434,7 +517,11 @@ cmd_serve(const config *cfg)
 			tok ? tok : "(none)");
 		free(tok);
 	}
-	if (server_run(&deps, err, sizeof(err)) != BOT_OK) {
+	bot_err served = server_run(&deps, err, sizeof(err));
+	/* A reload may have replaced them. */
+	set = ss.set;
+	ans = ss.ans;
+	if (served != BOT_OK) {
 		die("%s", err);
 		goto done;
 	}
@@ -505,5 +592,5 @@ main(int argc, char **argv)
 		return cmd_ask(&c, &cfg, optind < argc ? argv[optind] : NULL);
 	if (optind < argc)
 		return die("unexpected argument %s", argv[optind]);
-	return cmd_serve(&cfg);
+	return cmd_serve(&c, &cfg);
 }

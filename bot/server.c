@@ -96,7 +96,10 @@ static struct server_state {
 	int n_gone;
 	hours hours;
 	lws_sorted_usec_list_t tick_sul;
+	const intent_set *intents; /* the current set, for /readyz */
 	volatile sig_atomic_t stop_requested;
+	volatile sig_atomic_t reload_requested;
+	volatile sig_atomic_t reopen_requested;
 	int draining;
 	time_t drain_deadline;
 	int done;
@@ -1409,7 +1412,7 @@ http_request(struct lws *wsi, session *s, const char *uri)
 		return http_json(wsi, s, 200, json_pack("{s:s}", "status", "ok"));
 	if (!strcmp(uri, "/readyz")) {
 		int db_ok = store_check_writable(srv.deps->st) == BOT_OK;
-		size_t n = intent_count(srv.deps->intents);
+		size_t n = intent_count(srv.intents);
 		return http_json(wsi, s, db_ok && n ? 200 : 503,
 				 json_pack("{s:s, s:b, s:I}", "status",
 					   db_ok && n ? "ready" : "not_ready", "database_writable",
@@ -1550,6 +1553,8 @@ drain_deadline_cb(lws_sorted_usec_list_t *sul)
 	srv.done = 1;
 }
 
+static void handle_signals(void);
+
 static int
 callback_botd(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
@@ -1641,6 +1646,7 @@ callback_botd(struct lws *wsi, enum lws_callback_reasons reason, void *user, voi
 		session_unlink(s);
 		break;
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+		handle_signals();
 		if (srv.stop_requested && !srv.draining) {
 			srv.draining = 1;
 			srv.drain_deadline = time(NULL) + srv.cfg->shutdown_deadline_s;
@@ -1671,9 +1677,46 @@ static const struct lws_protocols protocols[] = {
 static void
 on_signal(int sig)
 {
-	srv.stop_requested = 1;
+	if (sig == SIGHUP)
+		srv.reload_requested = 1;
+	else if (sig == SIGUSR1)
+		srv.reopen_requested = 1;
+	else
+		srv.stop_requested = 1;
 	if (srv.ctx)
 		lws_cancel_service(srv.ctx);
+}
+
+/* SIGHUP and SIGUSR1, handled on the loop (not in the signal handler). */
+static void
+handle_signals(void)
+{
+	if (srv.reopen_requested) {
+		srv.reopen_requested = 0;
+		if (log_reopen())
+			log_error("could not reopen the log file");
+		else
+			log_info("log file reopened");
+	}
+	if (srv.reload_requested && srv.deps->reload) {
+		srv.reload_requested = 0;
+		char err[512] = "";
+		const intent_set *set = NULL;
+		/* Nothing half-done may straddle the swap. */
+		if (store_batch_open(srv.deps->st))
+			commit_cb(&srv.commit_sul);
+		bot_err rc = srv.deps->reload(srv.deps->reload_ctx, &set, err, sizeof(err));
+		if (rc != BOT_OK) {
+			log_error("reload refused, nothing changed: %s", err);
+			return;
+		}
+		srv.intents = set;
+		hours h;
+		if (hours_parse(srv.cfg->business_hours, srv.cfg->holidays, &h) == BOT_OK)
+			srv.hours = h;
+		presence_changed();
+		log_info("reloaded: %zu intents", intent_count(set));
+	}
 }
 
 static void
@@ -1691,6 +1734,7 @@ server_run(const server_deps *deps, char *err, size_t errlen)
 	memset(&srv, 0, sizeof(srv));
 	srv.deps = deps;
 	srv.cfg = deps->cfg;
+	srv.intents = deps->intents;
 	srv.batch_gen = 1;
 	srv.committed_gen = 0;
 
@@ -1720,6 +1764,8 @@ server_run(const server_deps *deps, char *err, size_t errlen)
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	if (hours_parse(srv.cfg->business_hours, srv.cfg->holidays, &srv.hours) != BOT_OK) {

@@ -16,9 +16,14 @@ typedef struct server_deps {
 	dialog *dlg;
 	const intent_set *intents; /* for /readyz */
 	kakao *kakao;
+	/* SIGHUP: reload the configuration and intents; on success *INTENTS is
+	 * the new set. On failure nothing changed and ERR says why. */
+	bot_err (*reload)(void *ctx, const intent_set **intents, char *err, size_t errlen);
+	void *reload_ctx;
 } server_deps;
 
-/* Serves until SIGTERM or SIGINT, then drains and returns. Binding errors
+/* Serves until SIGTERM or SIGINT, then drains and returns. SIGHUP reloads
+ * (deps->reload), SIGUSR1 reopens the log file. Binding errors
  * (port in use, bad address) return BOT_ERR_IO with a reason in ERR. */
 bot_err server_run(const server_deps *deps, char *err, size_t errlen);
 
