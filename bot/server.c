@@ -509,7 +509,8 @@ chat_message(session *s, const chat_frame *f)
 	/* Another tab, an agent or a requeue may have moved the conversation on
 	 * since this session last looked: start from what is stored. */
 	if (batch_begin() != BOT_OK ||
-	    store_conversation_get(srv.deps->st, s->conv.id, &s->conv) != BOT_OK) {
+	    store_conversation_get(srv.deps->st, s->conv.id, &s->conv) != BOT_OK ||
+	    store_turn_begin(srv.deps->st) != BOT_OK) {
 		session_error(s, CHAT_ERR_SERVER, "the message could not be saved; please retry");
 		return;
 	}
@@ -517,10 +518,11 @@ chat_message(session *s, const chat_frame *f)
 			    .value = f->value};
 	dialog_result res;
 	bot_err rc = dialog_customer_turn(srv.deps->dlg, &s->conv, &turn, &res);
+	store_turn_end(srv.deps->st, rc == BOT_OK);
 	if (rc != BOT_OK) {
 		log_msg(LOG_ERROR, s->conv.id, "chat: turn failed: %s", bot_strerror(rc));
 		dialog_result_clear(&res);
-		/* The batch may hold half of this turn: it must not be acknowledged. */
+		/* Half a turn was undone: nothing of it is acknowledged. */
 		store_conversation_get(srv.deps->st, s->conv.id, &s->conv);
 		session_error(s, CHAT_ERR_SERVER, "the message could not be handled; please retry");
 		return;
@@ -1374,8 +1376,13 @@ kakao_request(struct lws *wsi, session *s)
 	}
 	kakao_response r;
 	memset(&r, 0, sizeof(r));
-	bot_err rc = kakao_handle(srv.deps->kakao, n > 0 ? secret : NULL, s->post ? s->post : "",
+	bot_err rc = store_turn_begin(srv.deps->st);
+	if (rc == BOT_OK) {
+		rc = kakao_handle(srv.deps->kakao, n > 0 ? secret : NULL, s->post ? s->post : "",
 				  s->post_len, clock_now(), &r);
+		/* A request that failed halfway leaves nothing stored. */
+		store_turn_end(srv.deps->st, rc == BOT_OK && r.status < 500);
+	}
 	free(s->post);
 	s->post = NULL;
 	s->post_len = 0;

@@ -23,6 +23,9 @@ enum stmt_id {
 	ST_BEGIN,
 	ST_COMMIT,
 	ST_ROLLBACK,
+	ST_SAVEPOINT,
+	ST_RELEASE,
+	ST_ROLLBACK_TO,
 	ST_CONV_INSERT,
 	ST_CONV_GET,
 	ST_CONV_FIND_CHANNEL,
@@ -56,6 +59,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_SAVEPOINT] = "SAVEPOINT turn",
+	[ST_RELEASE] = "RELEASE turn",
+	[ST_ROLLBACK_TO] = "ROLLBACK TO turn",
 	[ST_CONV_INSERT] = "INSERT INTO conversations (id, member_id, channel, channel_key, state, "
 			   "lang, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'bot', 'ko', ?5, ?5)",
 	[ST_CONV_GET] = "SELECT id, member_id, account_id, channel, state, lang, last_seq, misses, "
@@ -264,7 +270,7 @@ store_open(const store_options *opt, store **out, char *err, size_t errlen)
 	if (exec_sql(st->db,
 		     "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; "
 		     "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
-		     "PRAGMA mmap_size = 1073741824;",
+		     "PRAGMA mmap_size = 1073741824; PRAGMA temp_store = MEMORY;",
 		     err, errlen) != SQLITE_OK) {
 		char why[256];
 		snprintf(why, sizeof(why), "%s", err);
@@ -389,6 +395,20 @@ store_batch_commit(store *st)
 		return BOT_ERR_DB;
 	}
 	return BOT_OK;
+}
+
+bot_err
+store_turn_begin(store *st)
+{
+	return step_reset(st->stmt[ST_SAVEPOINT]) == SQLITE_DONE ? BOT_OK : BOT_ERR_DB;
+}
+
+void
+store_turn_end(store *st, int keep)
+{
+	if (!keep)
+		step_reset(st->stmt[ST_ROLLBACK_TO]);
+	step_reset(st->stmt[ST_RELEASE]);
 }
 
 void

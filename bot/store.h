@@ -36,6 +36,11 @@ bot_err store_batch_begin(store *st);
  * back and every write in it is lost: the caller must not acknowledge them. */
 bot_err store_batch_commit(store *st);
 int store_batch_open(const store *st);
+/* One customer turn inside the batch: store_turn_end(st, 0) undoes that
+ * turn's writes (a turn that failed halfway) and keeps the rest of the batch;
+ * store_turn_end(st, 1) keeps them. */
+bot_err store_turn_begin(store *st);
+void store_turn_end(store *st, int keep);
 /* Throws the open batch away (for dry runs such as `botd ask`). */
 void store_batch_rollback(store *st);
 /* Microseconds the last commit took (for metrics). */
