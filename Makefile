@@ -125,13 +125,42 @@ e2e: all deps-npm
 
 # ---- install ---------------------------------------------------------------
 
+# SYSCONFDIR is /etc for every PREFIX (not PREFIX/etc): the systemd unit's
+# ConfigurationDirectory= and EnvironmentFile= live under /etc whatever the
+# prefix, and one place for the configuration is what an operator expects.
+# The unit goes to PREFIX/lib/systemd/system (/usr/local/lib/systemd/system
+# is on systemd's search path too); the template gets the real paths.
+SYSCONFDIR ?= /etc
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+MANDIR     ?= $(PREFIX)/share/man
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/botd/intents \
-		$(DESTDIR)$(PREFIX)/share/botd/www $(DESTDIR)$(PREFIX)/share/botd/data
+		$(DESTDIR)$(PREFIX)/share/botd/www $(DESTDIR)$(PREFIX)/share/botd/data/migrations \
+		$(DESTDIR)$(SYSCONFDIR)/botd $(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(BUILD)/botd $(DESTDIR)$(PREFIX)/bin/botd
 	install -m 0644 intents/*.json $(DESTDIR)$(PREFIX)/share/botd/intents/
 	install -m 0644 data/*.sql $(DESTDIR)$(PREFIX)/share/botd/data/
+	for f in $(wildcard data/migrations/*.sql); do \
+		install -m 0644 $$f $(DESTDIR)$(PREFIX)/share/botd/data/migrations/ || exit 1; \
+	done
 	cp -R bot/www/. $(DESTDIR)$(PREFIX)/share/botd/www/
+	chmod -R u=rwX,go=rX $(DESTDIR)$(PREFIX)/share/botd/www
+	install -m 0644 data/botd.example.json $(DESTDIR)$(SYSCONFDIR)/botd/botd.json.example
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' data/botd.service.in \
+		> $(DESTDIR)$(UNITDIR)/botd.service.tmp
+	chmod 0644 $(DESTDIR)$(UNITDIR)/botd.service.tmp
+	mv $(DESTDIR)$(UNITDIR)/botd.service.tmp $(DESTDIR)$(UNITDIR)/botd.service
+	install -m 0644 data/botd.8 $(DESTDIR)$(MANDIR)/man8/botd.8
+
+# Removes what install put there; the configuration an operator wrote
+# (botd.json, env) and the database are left alone.
+.PHONY: uninstall
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/botd $(DESTDIR)$(UNITDIR)/botd.service \
+		$(DESTDIR)$(MANDIR)/man8/botd.8 $(DESTDIR)$(SYSCONFDIR)/botd/botd.json.example
+	rm -rf $(DESTDIR)$(PREFIX)/share/botd
+	-rmdir $(DESTDIR)$(SYSCONFDIR)/botd 2>/dev/null
 
 clean:
 	rm -rf $(BUILD)
