@@ -1459,6 +1459,51 @@ origin_allowed(struct lws *wsi)
 	return !strcmp(origin, self);
 }
 
+/* RFC 6455 4.2.1: version 13 and a key of 16 random bytes (base64, 24
+ * characters), which lws 4.1 does not check itself. */
+static int
+handshake_ok(struct lws *wsi)
+{
+	char version[8], key[64];
+	if (lws_hdr_copy(wsi, version, sizeof(version), WSI_TOKEN_VERSION) <= 0 ||
+	    strcmp(version, "13"))
+		return 0;
+	int n = lws_hdr_copy(wsi, key, sizeof(key), WSI_TOKEN_KEY);
+	if (n != 24 || key[22] != '=' || key[23] != '=')
+		return 0;
+	for (int i = 0; i < 22; i++) {
+		char c = key[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '+' || c == '/'))
+			return 0;
+	}
+	return 1;
+}
+
+/* A Close from the peer: RFC 6455 5.5.1 and 7.4 allow no payload, or a code
+ * of 1000-1003, 1007-1011 or 3000-4999 followed by UTF-8. Anything else is
+ * a protocol error, answered with 1002 rather than echoed. */
+static int
+peer_close(struct lws *wsi, void *in, size_t len)
+{
+	unsigned char *p = in;
+	if (len == 0)
+		return 0;
+	int code = len >= 2 ? (p[0] << 8) | p[1] : 0;
+	int valid = len >= 2 && ((code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1011) ||
+				 (code >= 3000 && code <= 4999));
+	if (valid)
+		return 0;
+	if (len >= 2) {
+		/* lws echoes this payload: make the echo say 1002. */
+		p[0] = LWS_CLOSE_STATUS_PROTOCOL_ERR >> 8;
+		p[1] = LWS_CLOSE_STATUS_PROTOCOL_ERR & 0xff;
+		return 0;
+	}
+	lws_close_reason(wsi, LWS_CLOSE_STATUS_PROTOCOL_ERR, NULL, 0);
+	return -1;
+}
+
 static void
 session_unlink(session *s)
 {
@@ -1614,7 +1659,11 @@ callback_botd(struct lws *wsi, enum lws_callback_reasons reason, void *user, voi
 			log_warn("refused a WebSocket from an origin not on the allow-list");
 			return 1;
 		}
+		if (!handshake_ok(wsi))
+			return 1;
 		break;
+	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+		return peer_close(wsi, in, len);
 	case LWS_CALLBACK_ESTABLISHED:
 		memset(s, 0, sizeof(*s));
 		s->wsi = wsi;
