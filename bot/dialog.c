@@ -151,10 +151,19 @@ escalate(dialog *d, store_conversation *conv, dialog_result *res, const char *re
 					"conversation, so you won't need to repeat yourself. Please "
 					"wait a moment.",
 					NULL, NULL);
-	/* Nobody can answer now: say when someone will, and keep the place. */
-	time_t back = d->hours ? hours_next_open(d->hours, now) : now;
-	if (back <= now)
-		back = now + 3600;
+	/* Nobody can answer now: keep the place and, outside business hours,
+	 * say when agents are back. */
+	if (!d->hours || hours_open(d->hours, now))
+		return add_static_reply(d, conv, res,
+					"지금은 연결 가능한 상담직원이 없어요. 대화는 대기열에 "
+					"저장해 두었고, 상담직원이 연결되는 대로 순서대로 "
+					"답변드릴게요. 이 창을 닫으셔도 대화는 이어집니다.",
+					"No agent is online right now. Your conversation is saved in "
+					"the queue, and the first agent to come online will answer "
+					"in turn. You can close this window; the conversation will "
+					"continue.",
+					NULL, NULL);
+	time_t back = hours_next_open(d->hours, now);
 	struct tm tm;
 	clock_kst_tm(back, &tm);
 	static const char *const wd_ko[] = {"일", "월", "화", "수", "목", "금", "토"};
@@ -162,13 +171,13 @@ escalate(dialog *d, store_conversation *conv, dialog_result *res, const char *re
 	char text[512];
 	if (is_ko(conv))
 		snprintf(text, sizeof(text),
-			 "지금은 상담직원이 응대할 수 없는 시간이에요. 대화는 대기열에 저장해 "
-			 "두었고, 상담직원이 돌아오는 %d월 %d일(%s) %02d:%02d 이후 순서대로 "
+			 "지금은 상담 시간이 아니에요. 대화는 대기열에 저장해 두었고, "
+			 "상담직원이 돌아오는 %d월 %d일(%s) %02d:%02d 이후 순서대로 "
 			 "답변드릴게요. 이 창을 닫으셔도 대화는 이어집니다.",
 			 tm.tm_mon + 1, tm.tm_mday, wd_ko[tm.tm_wday], tm.tm_hour, tm.tm_min);
 	else
 		snprintf(text, sizeof(text),
-			 "No agent is available right now. Your conversation is saved in the "
+			 "Our agents are off duty right now. Your conversation is saved in the "
 			 "queue, and an agent will answer in turn from %s %d/%d %02d:%02d "
 			 "(Seoul time). You can close this window; the conversation will "
 			 "continue.",
@@ -298,6 +307,7 @@ choose_account(dialog *d, store_conversation *conv, dialog_result *res, const ch
 static bot_err
 not_understood(dialog *d, store_conversation *conv, dialog_result *res)
 {
+	res->not_understood = 1;
 	conv->misses++;
 	if (conv->misses >= 2) {
 		conv->misses = 0;

@@ -37,6 +37,7 @@ typedef struct dialog_result {
 	int for_agent;
 	/* The intent the bot understood (for metrics); empty when none. */
 	char intent[48];
+	int not_understood;    /* the bot did not understand this question */
 	int rated;             /* 1-5 when this turn rated a handoff */
 	int64_t rated_agent;
 } dialog_result;

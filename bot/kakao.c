@@ -443,6 +443,8 @@ build_response(const store_conversation *conv, const dialog_result *res, kakao_r
 	out->body = body;
 	out->status = 200;
 	if (res->escalated)
+		out->escalated_reason = res->escalated;
+	if (res->escalated)
 		snprintf(out->escalated_conversation, sizeof(out->escalated_conversation), "%s",
 			 conv->id);
 	return BOT_OK;

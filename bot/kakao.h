@@ -26,6 +26,7 @@ typedef struct kakao_response {
 	/* When the turn put the conversation in the agent queue, its id (so the
 	 * server can tell agents); empty otherwise. */
 	char escalated_conversation[33];
+	const char *escalated_reason; /* static string, with escalated_conversation */
 } kakao_response;
 
 /* Borrows CFG, ST and DLG, which must outlive it. Caller owns *OUT. */

@@ -39,8 +39,10 @@ static const char usage_serve[] =
 	"  --classify            read lines on stdin, print one JSON classification each\n"
 	"  --version             print the version\n"
 	"  --help                this text\n"
+	"Commands: serve (default), check, classify, ask, token, gen-data; each has --help.\n"
 	"Environment: BOTD_TOKEN_SECRET, BOTD_KAKAO_SECRET, BOTD_NOW.\n"
-	"Signals: SIGTERM/SIGINT drain and stop.\n";
+	"Signals: SIGTERM/SIGINT drain and stop; SIGHUP reloads the configuration and\n"
+	"intents; SIGUSR1 reopens the log file.\n";
 
 enum {
 	OPT_HOST = 256,

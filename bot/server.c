@@ -20,6 +20,7 @@
 #include "kakao.h"
 #include "clock.h"
 #include "log.h"
+#include "metrics.h"
 #include "token.h"
 
 enum endpoint { EP_NONE = 0, EP_CHAT, EP_AGENT };
@@ -105,6 +106,20 @@ static struct server_state {
 	int done;
 } srv;
 
+static const char *
+endpoint_name(const session *s)
+{
+	return s->ep == EP_AGENT ? "agent" : "chat";
+}
+
+static int64_t
+mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 /* ---- outbound queue ------------------------------------------------------ */
 
 /* Queues TEXT (borrowed, LEN bytes) for S. Frames produced inside an open
@@ -159,6 +174,7 @@ session_send_json(session *s, json_t *obj)
 static void
 session_error(session *s, const char *code, const char *message)
 {
+	metrics_error(code);
 	char *text = chatproto_error(code, message);
 	if (text)
 		session_send(s, text, strlen(text));
@@ -208,6 +224,7 @@ commit_cb(lws_sorted_usec_list_t *sul)
 {
 	srv.commit_scheduled = 0;
 	bot_err rc = store_batch_commit(srv.deps->st);
+	metrics_commit_latency((double)store_last_commit_us(srv.deps->st) / 1e6);
 	uint64_t gen = srv.batch_gen++;
 	session *s = srv.dirty;
 	srv.dirty = NULL;
@@ -499,9 +516,25 @@ chat_typing(session *s, const chat_frame *f)
 				  s->conv.id, "from", "customer", "on", f->typing_on, "expires_s", 5));
 }
 
+/* Metrics of one finished turn. */
+static void
+count_turn(const dialog_result *res, int64_t started_us)
+{
+	if (res->duplicate || res->for_agent)
+		return;
+	if (res->intent[0])
+		metrics_intent(res->intent);
+	else if (res->not_understood)
+		metrics_intent(NULL);
+	if (res->escalated)
+		metrics_escalation(res->escalated);
+	metrics_answer_latency((double)(mono_us() - started_us) / 1e6);
+}
+
 static void
 chat_message(session *s, const chat_frame *f)
 {
+	int64_t started = mono_us();
 	if (rate_limited(s)) {
 		session_error(s, CHAT_ERR_RATE_LIMITED, "too many messages; wait a few seconds");
 		return;
@@ -540,6 +573,7 @@ chat_message(session *s, const chat_frame *f)
 						    r->quick_replies, NULL));
 	}
 	chat_after_turn(s, f->text, &res);
+	count_turn(&res, started);
 	dialog_result_clear(&res);
 }
 
@@ -686,6 +720,7 @@ presence_changed(void)
 		n += !seen;
 	}
 	srv.agents_online = n;
+	metrics_agents_online(n);
 	dialog_set_presence(srv.deps->dlg, n, &srv.hours);
 }
 
@@ -920,6 +955,7 @@ agent_claim(session *s, const agent_frame *f)
 	}
 	json_t *packet = NULL;
 	store_handoff_packet(srv.deps->st, f->conversation, &packet);
+	metrics_handoff_wait((double)json_integer_value(json_object_get(packet, "waited_s")));
 	session_send_json(s, json_pack("{s:s, s:s, s:o}", "type", "claimed", "conversation",
 				       f->conversation, "packet", packet ? packet : json_object()));
 	char name[128] = "";
@@ -1066,6 +1102,7 @@ agent_resolve(session *s, const agent_frame *f)
 static void
 agent_error(session *s, const char *conv_id, const char *code, const char *message)
 {
+	metrics_error(code);
 	json_t *o = json_pack("{s:s, s:s, s:s}", "type", "error", "code", code, "message", message);
 	if (o && conv_id)
 		json_object_set_new(o, "conversation", json_string(conv_id));
@@ -1266,6 +1303,7 @@ http_json(struct lws *wsi, session *s, unsigned int status, json_t *obj)
 static int
 http_error(struct lws *wsi, session *s, unsigned int status, const char *code, const char *message)
 {
+	metrics_error(code);
 	return http_json(wsi, s, status,
 			 json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", message));
 }
@@ -1361,6 +1399,7 @@ demo_token(struct lws *wsi, session *s)
 static int
 kakao_request(struct lws *wsi, session *s)
 {
+	metrics_message_in("kakao");
 	if (s->post_too_large) {
 		free(s->post);
 		s->post = NULL;
@@ -1392,8 +1431,11 @@ kakao_request(struct lws *wsi, session *s)
 	else
 		ret = http_respond(wsi, s, (unsigned int)r.status, "application/json", r.body,
 				   strlen(r.body));
-	if (r.escalated_conversation[0])
+	if (r.escalated_conversation[0]) {
+		metrics_escalation(r.escalated_reason ? r.escalated_reason : "agent_request");
 		queue_joined(r.escalated_conversation);
+	}
+	metrics_message_out("kakao");
 	kakao_response_clear(&r);
 	return ret;
 }
@@ -1424,6 +1466,19 @@ http_request(struct lws *wsi, session *s, const char *uri)
 				 json_pack("{s:s, s:b, s:I}", "status",
 					   db_ok && n ? "ready" : "not_ready", "database_writable",
 					   db_ok, "intents", (json_int_t)n));
+	}
+	if (!strcmp(uri, "/metrics")) {
+		int length = 0;
+		double oldest = 0;
+		store_queue_stats(srv.deps->st, &length, &oldest);
+		metrics_queue(length, oldest);
+		char *text = metrics_render();
+		if (!text)
+			return http_error(wsi, s, 500, "server_error", "out of memory");
+		int rc = http_respond(wsi, s, 200, "text/plain; version=0.0.4; charset=utf-8", text,
+				      strlen(text));
+		free(text);
+		return rc;
 	}
 	if (!strcmp(uri, "/demo/cast")) {
 		json_t *cast = NULL;
@@ -1507,6 +1562,7 @@ peer_close(struct lws *wsi, void *in, size_t len)
 static void
 session_unlink(session *s)
 {
+	metrics_connection(endpoint_name(s), -1);
 	if (s->prev)
 		s->prev->next = s->next;
 	else if (srv.sessions == s)
@@ -1524,6 +1580,7 @@ session_unlink(session *s)
 static void
 frame_in(session *s, const char *buf, size_t len)
 {
+	metrics_message_in(endpoint_name(s));
 	if (s->ep == EP_AGENT)
 		agent_frame_in(s, buf, len);
 	else
@@ -1579,6 +1636,7 @@ ws_writeable(struct lws *wsi, session *s)
 		s->q_len--;
 		int n = lws_write(wsi, f->data + LWS_PRE, f->len, LWS_WRITE_TEXT);
 		free(f);
+		metrics_message_out(endpoint_name(s));
 		if (n < 0)
 			return -1;
 		if (!s->q_head && s->replaying)
@@ -1679,6 +1737,7 @@ callback_botd(struct lws *wsi, enum lws_callback_reasons reason, void *user, voi
 			srv.sessions->prev = s;
 		srv.sessions = s;
 		srv.n_sessions++;
+		metrics_connection(endpoint_name(s), 1);
 		if (srv.n_sessions > srv.cfg->max_connections) {
 			session_refuse(s, CHAT_ERR_FULL, "too many connections; try again later",
 				       1013);

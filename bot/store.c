@@ -42,6 +42,7 @@ enum stmt_id {
 	ST_HANDOFF_INSERT,
 	ST_QUEUE_WAITING,
 	ST_QUEUE_POSITION,
+	ST_QUEUE_STATS,
 	ST_HANDOFF_CLAIM,
 	ST_HANDOFF_OWNER,
 	ST_HANDOFF_RESOLVE,
@@ -101,6 +102,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"LIMIT 1) FROM handoffs h JOIN conversations c ON c.id = h.conversation_id LEFT "
 		"JOIN members m ON m.id = c.member_id WHERE h.state = 'waiting' "
 		"ORDER BY h.priority DESC, h.enqueued_at, h.id LIMIT ?1",
+	[ST_QUEUE_STATS] = "SELECT COUNT(*), strftime('%s', ?1) - strftime('%s', MIN(enqueued_at)) "
+			   "FROM handoffs WHERE state = 'waiting'",
 	[ST_QUEUE_POSITION] =
 		"SELECT COUNT(*) FROM handoffs h, (SELECT priority AS p, enqueued_at AS e, id AS i "
 		"FROM handoffs WHERE conversation_id = ?1 AND state = 'waiting') me WHERE h.state = "
@@ -688,6 +691,21 @@ store_queue_position(store *st, const char *conv_id, int *position)
 	if (rc != SQLITE_ROW)
 		return BOT_ERR_DB;
 	return *position ? BOT_OK : BOT_ERR_NOT_FOUND;
+}
+
+bot_err
+store_queue_stats(store *st, int *length, double *oldest_wait_s)
+{
+	char now[20];
+	clock_format_utc(clock_now(), now);
+	sqlite3_stmt *s = st->stmt[ST_QUEUE_STATS];
+	sqlite3_bind_text(s, 1, now, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	*length = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+	*oldest_wait_s = rc == SQLITE_ROW ? sqlite3_column_double(s, 1) : 0;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_ROW ? BOT_OK : BOT_ERR_DB;
 }
 
 void

@@ -115,6 +115,8 @@ bot_err store_queue_waiting(store *st, int limit, json_t **out);
 /* 1-based place of CONV_ID in the waiting queue; BOT_ERR_NOT_FOUND when it is
  * not waiting. Costs a count over those ahead, not a read of the queue. */
 bot_err store_queue_position(store *st, const char *conv_id, int *position);
+/* How many conversations wait, and for how long the oldest has (seconds). */
+bot_err store_queue_stats(store *st, int *length, double *oldest_wait_s);
 /* Copies the WAL into the database without blocking (the server calls it from
  * a timer, so commits do not pay for checkpoints). */
 void store_checkpoint(store *st);
