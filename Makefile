@@ -94,6 +94,7 @@ UNIT_DEPS_dialog := intent normalize answer template
 UNIT_DEPS_store  := clock embedded_sql
 UNIT_DEPS_config := clock hours
 UNIT_DEPS_hours  := clock
+UNIT_DEPS_agentproto := chatproto
 
 .SECONDEXPANSION:
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/obj/%.o $(BUILD)/obj/err.o $(BUILD)/obj/log.o \
