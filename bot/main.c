@@ -508,7 +508,9 @@ cmd_serve(const cli *c, config *cfg)
 	if (cfg->demo) {
 		char *tok = NULL;
 		token_mint(cfg->token_secret, "member", 1, 86400, clock_now(), &tok);
-		fprintf(stderr,
+		/* The banner is for the person at the terminal, not a log line:
+		 * stdout, so the log (stderr) never carries a token. */
+		fprintf(stdout,
 			"\nbotd demo\n"
 			"  web chat:      http://%s:%d/\n"
 			"  agent console: http://%s:%d/agent.html\n"
@@ -517,6 +519,7 @@ cmd_serve(const cli *c, config *cfg)
 			"                 for member 1: %s\n\n",
 			cfg->host, cfg->port, cfg->host, cfg->port, cfg->host, cfg->port,
 			tok ? tok : "(none)");
+		fflush(stdout);
 		free(tok);
 	}
 	bot_err served = server_run(&deps, err, sizeof(err));
