@@ -90,7 +90,7 @@ UNIT_BINS  := $(patsubst %,$(BUILD)/tests/test_%,$(UNIT_TESTS))
 # Extra modules a unit test needs, when its module calls them.
 UNIT_DEPS_intent := normalize slot
 UNIT_DEPS_answer := template
-UNIT_DEPS_dialog := intent normalize answer template
+UNIT_DEPS_dialog := intent normalize slot answer template store clock hours embedded_sql
 UNIT_DEPS_store  := clock embedded_sql
 UNIT_DEPS_config := clock hours
 UNIT_DEPS_hours  := clock
