@@ -1581,6 +1581,11 @@ static void
 frame_in(session *s, const char *buf, size_t len)
 {
 	metrics_message_in(endpoint_name(s));
+	/* Closing (a refusal, or the server draining): nothing more is taken in,
+	 * so the queue empties and the Close goes out. An unacknowledged message
+	 * is the client's to send again after reconnecting. */
+	if (s->close_code || srv.draining)
+		return;
 	if (s->ep == EP_AGENT)
 		agent_frame_in(s, buf, len);
 	else
