@@ -116,10 +116,12 @@ chatproto_parse(const char *buf, size_t len, chat_frame *out, const char **code,
 	}
 	if (!strcmp(type, "rating")) {
 		out->type = CHAT_RATING;
-		if (json_unpack_ex(root, &e, JSON_STRICT, "{s:s, s:i}", "type", &type, "score",
-				   &out->rating))
+		json_int_t score = 0;
+		if (json_unpack_ex(root, &e, JSON_STRICT, "{s:s, s:I}", "type", &type, "score",
+				   &score))
 			goto shape;
-		if (out->rating < 1 || out->rating > 5) {
+		out->rating = score >= 1 && score <= 5 ? (int)score : 0;
+		if (out->rating == 0) {
 			snprintf(e.text, sizeof(e.text), "score must be from 1 to 5");
 			goto shape;
 		}

@@ -40,11 +40,22 @@ clock_parse_utc(const char *text, time_t *out)
 		return BOT_ERR_INVAL;
 	}
 	if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
-	    tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+	    tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 59)
 		return BOT_ERR_INVAL;
+	/* Digits where digits belong: sscanf would also take "+026" or " 3". */
+	static const char shape[] = "dddd-dd-dd?dd:dd:dd";
+	for (size_t i = 0; i < len && i < sizeof(shape) - 1; i++)
+		if (shape[i] == 'd' && (text[i] < '0' || text[i] > '9'))
+			return BOT_ERR_INVAL;
+	int day = tm.tm_mday, month = tm.tm_mon;
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
 	*out = timegm(&tm);
+	/* timegm normalises 02-31 to 03-03: refuse dates that do not exist. */
+	struct tm back;
+	gmtime_r(out, &back);
+	if (back.tm_mday != day || back.tm_mon + 1 != month)
+		return BOT_ERR_INVAL;
 	return BOT_OK;
 }
 

@@ -215,9 +215,10 @@ dialog_handoff_event(dialog *d, store_conversation *conv, dialog_event ev, dialo
 					NULL, NULL);
 	json_t *qr = json_array();
 	for (int i = 1; i <= 5; i++) {
-		char label[8], value[16];
-		snprintf(label, sizeof(label), "%d", i);
-		snprintf(value, sizeof(value), "rating:%d", i);
+		/* i is 1..5: one digit each. */
+		char label[2] = {(char)('0' + i), 0};
+		char value[16];
+		snprintf(value, sizeof(value), "rating:%c", label[0]);
 		json_array_append_new(qr, quick_reply(label, value));
 	}
 	return add_static_reply(d, conv, res,

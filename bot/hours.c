@@ -10,8 +10,16 @@ hours_parse(const char *window, const char *holidays, hours *out)
 {
 	memset(out, 0, sizeof(*out));
 	int h1, m1, h2, m2, n = 0;
+	/* Exactly HH:MM-HH:MM with digits only: sscanf alone would take "-1". */
+	static const char shape[] = "dd:dd-dd:dd";
+	if (strlen(window) != sizeof(shape) - 1)
+		return BOT_ERR_INVAL;
+	for (size_t i = 0; i < sizeof(shape) - 1; i++)
+		if (shape[i] == 'd' ? (window[i] < '0' || window[i] > '9') : window[i] != shape[i])
+			return BOT_ERR_INVAL;
 	if (sscanf(window, "%2d:%2d-%2d:%2d%n", &h1, &m1, &h2, &m2, &n) != 4 ||
-	    n != (int)strlen(window) || h1 > 23 || m1 > 59 || h2 > 24 || m2 > 59)
+	    n != (int)strlen(window) || h1 > 23 || m1 > 59 || h2 > 24 || m2 > 59 ||
+	    (h2 == 24 && m2 != 0))
 		return BOT_ERR_INVAL;
 	out->open_min = h1 * 60 + m1;
 	out->close_min = h2 * 60 + m2;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -459,6 +460,35 @@ read_conversation(sqlite3_stmt *s, store_conversation *c)
 	copy_col(s, 8, c->pending, sizeof(c->pending));
 }
 
+/* Steps S (already bound) for one row and reads its first column as an
+ * integer into *OUT; resets S. BOT_ERR_NOT_FOUND when there is no row. */
+static bot_err
+one_int64(sqlite3_stmt *s, int64_t *out)
+{
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc == SQLITE_ROW)
+		return BOT_OK;
+	return rc == SQLITE_DONE ? BOT_ERR_NOT_FOUND : BOT_ERR_DB;
+}
+
+/* The same for a row that is a conversation (the columns of ST_CONV_GET). */
+static bot_err
+one_conversation(sqlite3_stmt *s, store_conversation *out)
+{
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		read_conversation(s, out);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc == SQLITE_ROW)
+		return BOT_OK;
+	return rc == SQLITE_DONE ? BOT_ERR_NOT_FOUND : BOT_ERR_DB;
+}
+
 bot_err
 store_conversation_create(store *st, int64_t member_id, const char *channel,
 			  const char *channel_key, store_conversation *out)
@@ -495,14 +525,7 @@ store_conversation_get(store *st, const char *id, store_conversation *out)
 {
 	sqlite3_stmt *s = st->stmt[ST_CONV_GET];
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		read_conversation(s, out);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc == SQLITE_ROW)
-		return BOT_OK;
-	return rc == SQLITE_DONE ? BOT_ERR_NOT_FOUND : BOT_ERR_DB;
+	return one_conversation(s, out);
 }
 
 bot_err
@@ -512,14 +535,7 @@ store_conversation_find_channel(store *st, const char *channel, const char *chan
 	sqlite3_stmt *s = st->stmt[ST_CONV_FIND_CHANNEL];
 	sqlite3_bind_text(s, 1, channel, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, channel_key, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		read_conversation(s, out);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc == SQLITE_ROW)
-		return BOT_OK;
-	return rc == SQLITE_DONE ? BOT_ERR_NOT_FOUND : BOT_ERR_DB;
+	return one_conversation(s, out);
 }
 
 bot_err
@@ -545,14 +561,7 @@ store_message_by_client_id(store *st, const char *conv_id, const char *client_id
 	sqlite3_stmt *s = st->stmt[ST_MSG_BY_CLIENT];
 	sqlite3_bind_text(s, 1, conv_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, client_id, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*seq_out = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc == SQLITE_ROW)
-		return BOT_OK;
-	return rc == SQLITE_DONE ? BOT_ERR_NOT_FOUND : BOT_ERR_DB;
+	return one_int64(s, seq_out);
 }
 
 bot_err
@@ -765,14 +774,7 @@ store_handoff_owner(store *st, const char *conv_id, int64_t *agent_id)
 {
 	sqlite3_stmt *s = st->stmt[ST_HANDOFF_OWNER];
 	sqlite3_bind_text(s, 1, conv_id, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*agent_id = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc == SQLITE_ROW)
-		return BOT_OK;
-	return rc == SQLITE_DONE ? BOT_ERR_NOT_FOUND : BOT_ERR_DB;
+	return one_int64(s, agent_id);
 }
 
 bot_err
@@ -1089,14 +1091,7 @@ store_kakao_member(store *st, const char *bot_user_key, int64_t *member_id)
 {
 	sqlite3_stmt *s = st->stmt[ST_KAKAO_MEMBER];
 	sqlite3_bind_text(s, 1, bot_user_key, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*member_id = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc == SQLITE_ROW)
-		return BOT_OK;
-	return rc == SQLITE_DONE ? BOT_ERR_NOT_FOUND : BOT_ERR_DB;
+	return one_int64(s, member_id);
 }
 
 /* ---- read-only answer queries ------------------------------------------- */
@@ -1119,8 +1114,13 @@ store_query_prepare(store *st, const char *sql, store_query **out, char *err, si
 		set_err(err, errlen, "query must be exactly one statement%s%s", NULL, NULL);
 		goto fail;
 	}
-	if (!sqlite3_stmt_readonly(q->stmt)) {
-		set_err(err, errlen, "query is not read-only%s%s", NULL, NULL);
+	/* Read-only in SQLite's sense still lets BEGIN, SAVEPOINT, ATTACH and
+	 * PRAGMA through, which would hold a read open or lift query_only: an
+	 * answer query must be a SELECT (or WITH) that returns columns. */
+	const char *lead = sql + strspn(sql, " \t\r\n");
+	if (!sqlite3_stmt_readonly(q->stmt) || sqlite3_column_count(q->stmt) == 0 ||
+	    (strncasecmp(lead, "SELECT", 6) && strncasecmp(lead, "WITH", 4))) {
+		set_err(err, errlen, "query is not a read-only SELECT%s%s", NULL, NULL);
 		goto fail;
 	}
 	int n = sqlite3_bind_parameter_count(q->stmt);

@@ -243,6 +243,9 @@ test_typing_rating_ping(void **state)
 	bad("{\"type\":\"rating\",\"score\":6}", CHAT_ERR_BAD_SHAPE);
 	bad("{\"type\":\"rating\",\"score\":-1}", CHAT_ERR_BAD_SHAPE);
 	bad("{\"type\":\"rating\",\"score\":4.5}", CHAT_ERR_BAD_SHAPE);
+	/* Large numbers must not wrap into 1..5. */
+	bad("{\"type\":\"rating\",\"score\":4294967297}", CHAT_ERR_BAD_SHAPE);
+	bad("{\"type\":\"rating\",\"score\":-4294967291}", CHAT_ERR_BAD_SHAPE);
 	bad("{\"type\":\"rating\",\"score\":\"5\"}", CHAT_ERR_BAD_SHAPE);
 	bad("{\"type\":\"rating\"}", CHAT_ERR_BAD_SHAPE);
 	bad("{\"type\":\"rating\",\"score\":5,\"comment\":\"x\"}", CHAT_ERR_BAD_SHAPE);

@@ -42,9 +42,13 @@ test_parse_forms(void **state)
 	assert_int_equal(t, MON_0302);
 	assert_int_equal(clock_parse_utc("1970-01-01 00:00:00", &t), BOT_OK);
 	assert_int_equal(t, 0);
-	/* Leap second 60 is allowed by the parser (normalised by timegm). */
-	assert_int_equal(clock_parse_utc("2026-03-02 23:59:60", &t), BOT_OK);
-	assert_int_equal(t, MON_0302 + 86400);
+	/* Dates that do not exist and sloppy digits are refused, not normalised. */
+	assert_int_equal(clock_parse_utc("2026-03-02 23:59:60", &t), BOT_ERR_INVAL);
+	assert_int_equal(clock_parse_utc("2026-02-31", &t), BOT_ERR_INVAL);
+	assert_int_equal(clock_parse_utc("2026-03-02 -1:00:00", &t), BOT_ERR_INVAL);
+	assert_int_equal(clock_parse_utc("+026-03-02", &t), BOT_ERR_INVAL);
+	assert_int_equal(clock_parse_utc(" 2026-3-02", &t), BOT_ERR_INVAL);
+	assert_int_equal(clock_parse_utc("2028-02-29", &t), BOT_OK);
 }
 
 static void

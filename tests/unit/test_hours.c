@@ -53,7 +53,7 @@ test_parse_errors(void **state)
 	static const char *const bad_windows[] = {
 		"", "09:00", "09:00-", "9-18", "09:00-18:00x", "09:00 - 18:00", "18:00-09:00",
 		"09:00-09:00", "24:00-24:30", "09:60-18:00", "09:00-18:60", "09:00-25:00",
-		"ab:cd-ef:gh", "09:00-18:00 ",
+		"ab:cd-ef:gh", "09:00-18:00 ", "-1:00-18:00", "09:-1-18:00", "09:00-24:30",
 	};
 	hours h;
 	for (size_t i = 0; i < sizeof(bad_windows) / sizeof(bad_windows[0]); i++)

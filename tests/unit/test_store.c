@@ -994,6 +994,12 @@ test_query_prepare_refuses(void **state)
 	expect_refused(st, "WITH x AS (SELECT 1) DELETE FROM members");
 	expect_refused(st, "SELECT nosuchcolumn FROM members");
 	assert_non_null(strstr(err, "nosuchcolumn"));
+	/* Read-only to SQLite, but not answer queries. */
+	expect_refused(st, "BEGIN");
+	expect_refused(st, "SAVEPOINT x");
+	expect_refused(st, "PRAGMA query_only = 0");
+	expect_refused(st, "PRAGMA writable_schema = 1");
+	expect_refused(st, "ATTACH DATABASE ':memory:' AS other");
 	expect_refused(st, "SELEC 1");
 	expect_refused(st, "");
 	expect_refused(st, "   ");
