@@ -82,9 +82,18 @@ line_of_key(const char *text, const char *key)
 {
 	char needle[80];
 	snprintf(needle, sizeof(needle), "\"%s\"", key);
-	const char *p = strstr(text, needle);
-	if (!p)
-		return 0;
+	/* The key is the quoted name followed by a colon, not the same text
+	 * used as a value elsewhere. */
+	const char *p = text;
+	for (;; p++) {
+		p = strstr(p, needle);
+		if (!p)
+			return 0;
+		const char *after = p + strlen(needle);
+		after += strspn(after, " \t\r\n");
+		if (*after == ':')
+			break;
+	}
 	int line = 1;
 	for (const char *q = text; q < p; q++)
 		if (*q == '\n')

@@ -94,6 +94,31 @@ put_json_escaped(FILE *out, const char *s)
 	}
 }
 
+/* Replaces every byte that is not part of a well-formed UTF-8 sequence
+ * (including one cut in half by the line-length limit) with '?', so each log
+ * line, JSON lines included, stays valid UTF-8. */
+static void
+utf8_scrub(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+	while (*p) {
+		int n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3
+				    : (*p & 0xf8) == 0xf0 ? 4 : 0;
+		int ok = n > 0 && !(n == 2 && *p < 0xc2) && !(n == 4 && *p > 0xf4);
+		for (int i = 1; ok && i < n; i++)
+			ok = (p[i] & 0xc0) == 0x80;
+		if (ok && n == 3)
+			ok = !(p[0] == 0xe0 && p[1] < 0xa0) && !(p[0] == 0xed && p[1] > 0x9f);
+		if (ok && n == 4)
+			ok = !(p[0] == 0xf0 && p[1] < 0x90) && !(p[0] == 0xf4 && p[1] > 0x8f);
+		if (!ok) {
+			*p++ = '?';
+			continue;
+		}
+		p += n;
+	}
+}
+
 void
 log_msg(log_level level, const char *conv, const char *fmt, ...)
 {
@@ -104,6 +129,7 @@ log_msg(log_level level, const char *conv, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
+	utf8_scrub(text);
 	/* One event, one line: newlines in the text would split it. */
 	for (char *p = text; *p; p++)
 		if (*p == '\n' || *p == '\r')
