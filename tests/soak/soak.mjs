@@ -1,0 +1,117 @@
+// make soak: SOAK_CONNECTIONS (2000) customers chatting for SOAK_SECONDS
+// (300) against one botd. Passes when, after a warm-up, the daemon's RSS grew
+// by less than SOAK_RSS_GROWTH (5%), no error frame came back, every message
+// was acknowledged, answered, and is stored with its acknowledged seq.
+// Not part of make test. Run from tests/ (make soak does).
+import { readFileSync } from 'node:fs';
+import { startBotd, token, sql, Client } from '../e2e/lib.mjs';
+
+const N = Number(process.env.SOAK_CONNECTIONS || 2000);
+const SECONDS = Number(process.env.SOAK_SECONDS || 300);
+const INTERVAL = Number(process.env.SOAK_INTERVAL_MS || 3000); // per connection, +-50%
+const MAX_GROWTH = Number(process.env.SOAK_RSS_GROWTH || 0.05);
+const WARMUP = Math.max(30, Math.floor(SECONDS * 0.2));
+const MEMBERS = [1, 2, 3, 4, 5, 7, 9, 10, 11];
+const QUESTIONS = ['무상캐시 얼마 남았나요?', '지난달 충전 내역 보여줘', '자동결제 실패했어요', '세금계산서 발행 실패 이유',
+  '카카오페이 카드가 휴면이래요', '가상계좌 재발급 받고 싶어요', '결제 대시보드 어디서 봐요?', 'how much free cash is left?',
+  'charge history this week', '안녕하세요', '감사합니다'];
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const rss = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+
+const b = await startBotd({ config: {
+  max_connections: N + 100, rate_limit_messages: 1000, rate_limit_window_s: 10, hello_timeout_s: 60,
+  log_level: 'warn',
+} });
+const pid = b.proc.pid;
+const t0 = Date.now();
+const stats = { sent: 0, acked: 0, replies: 0, errors: [], closed: 0, queued: 0 };
+const acked = new Map(); // conv/id -> seq
+const pending = new Map(); // conv/id -> sent at
+const tokens = new Map(MEMBERS.map((m) => [m, token('member', m)]));
+let stopping = false;
+
+console.log(`soak: ${N} connections, ${SECONDS} s, warm-up ${WARMUP} s, botd pid ${pid}`);
+const clients = [];
+for (let i = 0; i < N; i += 100) {
+  const batch = await Promise.all(Array.from({ length: Math.min(100, N - i) }, async (_, k) => {
+    const c = await Client.connect(`${b.wsUrl}/ws/chat`);
+    const w = await c.hello(tokens.get(MEMBERS[(i + k) % MEMBERS.length]));
+    if (w.type !== 'welcome') throw new Error(`hello: ${JSON.stringify(w)}`);
+    c.conv = w.conversation;
+    c.ws.on('message', (d) => {
+      const f = JSON.parse(d);
+      c.frames.length = 0; // the loop below does not use the queue
+      if (f.type === 'ack') { acked.set(`${c.conv}/${f.id}`, f.seq); pending.delete(`${c.conv}/${f.id}`); stats.acked++; }
+      else if (f.type === 'reply') stats.replies++;
+      else if (f.type === 'error') stats.errors.push(f);
+      else if (f.type === 'queued') stats.queued++;
+    });
+    c.ws.on('close', (code) => { if (!stopping) { stats.closed++; stats.errors.push({ closed: code }); } });
+    return c;
+  }));
+  clients.push(...batch);
+}
+console.log(`soak: ${clients.length} connected in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+const samples = [];
+const sampler = setInterval(() => samples.push({ t: (Date.now() - t0) / 1000, kb: rss(pid) }), 2000);
+const start = Date.now();
+const end = start + SECONDS * 1000;
+let n = 0;
+const loops = clients.map(async (c, i) => {
+  await sleep(Math.floor(Math.random() * INTERVAL));
+  while (Date.now() < end) {
+    const id = `s${i}-${n++}`;
+    pending.set(`${c.conv}/${id}`, Date.now());
+    c.send({ type: 'message', id, text: QUESTIONS[Math.floor(Math.random() * QUESTIONS.length)] });
+    stats.sent++;
+    await sleep(INTERVAL / 2 + Math.floor(Math.random() * INTERVAL));
+  }
+});
+const progress = setInterval(() => {
+  const s = samples[samples.length - 1];
+  console.log(`soak: t=${((Date.now() - start) / 1000).toFixed(0)} s sent=${stats.sent} acked=${stats.acked} replies=${stats.replies} errors=${stats.errors.length} rss=${s ? (s.kb / 1024).toFixed(1) : '?'} MiB`);
+}, 15000);
+await Promise.all(loops);
+// Drain: every message sent must be acknowledged.
+for (let i = 0; i < 300 && pending.size; i++) await sleep(100);
+await sleep(1000);
+clearInterval(progress);
+clearInterval(sampler);
+stopping = true;
+
+const failures = [];
+if (pending.size) failures.push(`${pending.size} messages never acknowledged`);
+if (stats.errors.length) failures.push(`${stats.errors.length} error frames/closes, e.g. ${JSON.stringify(stats.errors.slice(0, 3))}`);
+if (stats.replies < stats.acked) failures.push(`${stats.acked - stats.replies} acknowledged messages not answered`);
+// RSS: median over 20 s right after warm-up vs median over the last 20 s.
+const med = (a) => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };
+const total = (Date.now() - t0) / 1000;
+const warmT = (start - t0) / 1000 + WARMUP;
+const base = med(samples.filter((s) => s.t >= warmT && s.t < warmT + 20).map((s) => s.kb));
+const last = med(samples.filter((s) => s.t >= total - 22).map((s) => s.kb));
+const growth = (last - base) / base;
+if (!(growth < MAX_GROWTH)) failures.push(`RSS grew ${(growth * 100).toFixed(1)}% after warm-up (${base} kB -> ${last} kB)`);
+
+for (const c of clients) c.ws.close();
+await sleep(500);
+await b.stop({ keep: true });
+// Every acknowledged message is stored with its seq.
+const stored = new Map(sql(b.db, "SELECT conversation_id AS c, client_id AS id, seq FROM messages WHERE sender='customer'")
+  .map((r) => [`${r.c}/${r.id}`, r.seq]));
+let lost = 0;
+for (const [k, seq] of acked) if (stored.get(k) !== seq) lost++;
+if (lost) failures.push(`${lost} acknowledged messages not stored with their seq`);
+const integrity = sql(b.db, 'PRAGMA integrity_check')[0].integrity_check;
+if (integrity !== 'ok') failures.push(`integrity_check: ${integrity}`);
+
+const summary = { connections: N, seconds: SECONDS, sent: stats.sent, acked: stats.acked, replies: stats.replies,
+  errors: stats.errors.length, lost, rss_kb_after_warmup: base, rss_kb_end: last, rss_growth_pct: +(growth * 100).toFixed(2),
+  msgs_per_s: +(stats.acked / SECONDS).toFixed(1) };
+console.log('soak:', JSON.stringify(summary));
+if (failures.length) {
+  console.log('soak FAILED:\n  ' + failures.join('\n  '));
+  process.exit(1);
+}
+console.log('soak: ok');
+process.exit(0);
