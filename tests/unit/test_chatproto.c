@@ -185,8 +185,8 @@ test_message_invalid(void **state)
 		"{\"type\":\"message\",\"id\":\"a\\nb\",\"text\":\"hi\"}",
 		"{\"type\":\"message\",\"id\":\"a\\u007f\",\"text\":\"hi\"}",
 		"{\"type\":\"message\",\"id\":\"아이디\",\"text\":\"hi\"}",
-		"{\"type\":\"message\",\"id\":\"01234567890123456789012345678901234567890123456789"
-		"012345678901234\",\"text\":\"hi\"}", /* 65 */
+		("{\"type\":\"message\",\"id\":\"01234567890123456789012345678901234567890123456789"
+		 "012345678901234\",\"text\":\"hi\"}"), /* 65 */
 		"{\"type\":\"message\",\"id\":\"x\",\"text\":\"hi\",\"value\":7}",
 		"{\"type\":\"message\",\"id\":\"x\",\"text\":\"hi\",\"value\":null}",
 		"{\"type\":\"message\",\"id\":\"x\",\"text\":\"hi\",\"extra\":1}",
