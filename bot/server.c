@@ -222,6 +222,9 @@ dirty_remove(session *s)
 static void
 commit_cb(lws_sorted_usec_list_t *sul)
 {
+	/* Called directly too (reload, drain): then the timer must not fire. */
+	if (srv.commit_scheduled)
+		lws_sul_schedule(srv.ctx, 0, &srv.commit_sul, commit_cb, LWS_SET_TIMER_USEC_CANCEL);
 	srv.commit_scheduled = 0;
 	bot_err rc = store_batch_commit(srv.deps->st);
 	metrics_commit_latency((double)store_last_commit_us(srv.deps->st) / 1e6);
@@ -1773,7 +1776,14 @@ callback_botd(struct lws *wsi, enum lws_callback_reasons reason, void *user, voi
 			log_info("shutting down: closing %d connections", srv.n_sessions);
 			lws_sul_schedule(srv.ctx, 0, &srv.drain_sul, drain_deadline_cb,
 					 (lws_usec_t)srv.cfg->shutdown_deadline_s * LWS_US_PER_SEC);
+			/* Everything taken in so far goes to disk first. */
+			if (store_batch_open(srv.deps->st))
+				commit_cb(&srv.commit_sul);
 			for (session *p = srv.sessions; p; p = p->next) {
+				/* Frames still queued to a slow reader would hold the Close
+				 * back past the deadline: drop them. All they carried is
+				 * stored; the client resumes and retries by id. */
+				session_drop_queue(p);
 				session_send_json(p, json_pack("{s:s, s:s, s:s}", "type", "notice",
 							       "code", "going_away", "message",
 							       "the server is restarting; "
