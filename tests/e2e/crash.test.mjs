@@ -45,6 +45,10 @@ test(`SIGKILL under load, ${ROUNDS} rounds: nothing acknowledged is lost`, { tim
       const b = await startBotd({ dir, config: CONFIG });
       const clients = [];
       let stop = false;
+      // The kill comes at a random moment once load is flowing (the first
+      // acknowledgement of the round), so slow builds (ASan) are loaded too.
+      let loaded;
+      const firstAck = new Promise((ok) => { loaded = ok; });
       // Customers: resume their conversation (or start one), then send a
       // stream of messages without waiting for answers.
       const customerLoops = CUSTOMERS.map(async (m) => {
@@ -65,6 +69,7 @@ test(`SIGKILL under load, ${ROUNDS} rounds: nothing acknowledged is lost`, { tim
             if (f.type === 'ack') {
               acked.set(`${conv}/${f.id}`, f.seq);
               totalAcks++;
+              loaded();
               if (f.id.startsWith('esc')) escalated.add(conv);
             }
             if (f.seq) lastSeq.set(m, Math.max(lastSeq.get(m) || 0, f.seq));
@@ -95,7 +100,10 @@ test(`SIGKILL under load, ${ROUNDS} rounds: nothing acknowledged is lost`, { tim
         } catch { /* killed */ }
       });
       // Kill at a random moment under load.
-      await sleep(120 + Math.floor(rand() * 500));
+      let waited;
+      await Promise.race([firstAck, new Promise((ok) => { waited = setTimeout(ok, 15000); })]);
+      clearTimeout(waited);
+      await sleep(Math.floor(rand() * 500));
       b.proc.kill('SIGKILL');
       const { signal } = await b.exited;
       assert.equal(signal, 'SIGKILL');
