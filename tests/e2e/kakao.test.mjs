@@ -495,7 +495,10 @@ describe('rate limit per bot user key', () => {
     for (let i = 0; i < 600; i++) batch.push(post(b.url, payload('안녕하세요', `e2e-many-${i}`), { timed: false }));
     const codes = (await Promise.all(batch)).map((r) => r.status);
     assert.ok(codes.every((c) => c === 200));
-    assert.ok(rss() - before < 64 * 1024, `RSS grew by ${rss() - before} kB`);
+    // Under AddressSanitizer RSS also holds the allocator's quarantine of
+    // freed memory (256 MB by default), which says nothing about our tables.
+    const limit = (process.env.ASAN_OPTIONS ? 320 : 64) * 1024;
+    assert.ok(rss() - before < limit, `RSS grew by ${rss() - before} kB`);
     assert.equal((await post(b.url, payload('안녕하세요', 'e2e-calm'))).status, 200);
   });
 });
