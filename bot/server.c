@@ -51,6 +51,7 @@ typedef struct session {
 	struct session *conv_next;  /* chain in the conversation map (chat) */
 	struct session *agent_next; /* list of agent sessions */
 	int last_position;          /* last queue position sent (chat); 0 = none */
+	int rx_paused;  /* reading stopped until the client drains its queue */
 	int close_code; /* close with this once the queue is flushed */
 	/* Resume replays history a few frames at a time as the client reads, so
 	 * a long conversation never overflows the bounded queue. */
@@ -149,6 +150,15 @@ session_send(session *s, const char *text, size_t len)
 		s->q_head = f;
 	s->q_tail = f;
 	s->q_len++;
+	/* Back-pressure before the hard limit: a client that sends faster than
+	 * it reads stops being read until its queue drains. Only a queue that
+	 * still fills up (frames pushed to it from elsewhere) gets it closed. */
+	if (!s->rx_paused && s->q_len >= srv.cfg->outbound_queue_max / 2) {
+		s->rx_paused = 1;
+		lws_rx_flow_control(s->wsi, 0);
+		/* A client that stays stalled this long is not reading at all. */
+		lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, srv.cfg->hello_timeout_s);
+	}
 	if (held) {
 		if (!s->dirty) {
 			s->dirty = 1;
@@ -1647,6 +1657,12 @@ ws_writeable(struct lws *wsi, session *s)
 		metrics_message_out(endpoint_name(s));
 		if (n < 0)
 			return -1;
+		if (s->rx_paused && s->q_len <= srv.cfg->outbound_queue_max / 4) {
+			s->rx_paused = 0;
+			lws_rx_flow_control(wsi, 1);
+			if (s->authed)
+				lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
+		}
 		if (!s->q_head && s->replaying)
 			replay_more(s);
 		if (s->q_head && s->q_head->gen <= srv.committed_gen)

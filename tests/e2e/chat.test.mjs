@@ -282,7 +282,8 @@ describe('limits', () => {
   });
 
   test('a client that stops reading is closed; the server keeps serving', async () => {
-    const b = await startBotd({ config: { rate_limit_messages: 1000000, outbound_queue_max: 8 } });
+    // hello_timeout_s also bounds how long a stalled client is kept.
+    const b = await startBotd({ config: { rate_limit_messages: 1000000, outbound_queue_max: 8, hello_timeout_s: 1 } });
     const c = await Client.connect(`${b.wsUrl}/ws/chat`);
     await c.hello(token('member', 1));
     c.ws._socket.pause();
