@@ -7,6 +7,14 @@ import { join, resolve, dirname } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { after } from 'node:test';
+
+// Every daemon a test file started is killed when the file ends, also when a
+// test failed before its stop(): a live child would keep the file running.
+const running = new Set();
+after(() => {
+  for (const p of running) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+});
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BOTD = process.env.BOTD || join(ROOT, 'build/botd');
@@ -38,6 +46,8 @@ export async function startBotd({ config = {}, env = {}, args = [], dir } = {}) 
     env: { ...process.env, BOTD_NOW: NOW, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(proc);
+  proc.on('exit', () => running.delete(proc));
   let out = '';
   proc.stdout.on('data', (d) => { out += d; });
   proc.stderr.on('data', (d) => { out += d; });
