@@ -17,7 +17,8 @@ const QUESTIONS = ['무상캐시 얼마 남았나요?', '지난달 충전 내역
   '카카오페이 카드가 휴면이래요', '가상계좌 재발급 받고 싶어요', '결제 대시보드 어디서 봐요?', 'how much free cash is left?',
   'charge history this week', '안녕하세요', '감사합니다'];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const rss = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+const status = (pid) => readFileSync(`/proc/${pid}/status`, 'utf8');
+const kb = (st, key) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(st)?.[1] ?? NaN);
 
 const b = await startBotd({ config: {
   max_connections: N + 100, rate_limit_messages: 1000, rate_limit_window_s: 10, hello_timeout_s: 60,
@@ -58,7 +59,12 @@ for (let i = 0; i < N; i += 100) {
 console.log(`soak: ${clients.length} connected in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
 const samples = [];
-const sampler = setInterval(() => samples.push({ t: (Date.now() - t0) / 1000, kb: rss(pid) }), 2000);
+// VmRSS is the criterion; RssAnon (heap) and RssFile (mmap'd database
+// pages: the store maps up to mmap_size of the file) are reported beside it.
+const sampler = setInterval(() => {
+  const st = status(pid);
+  samples.push({ t: (Date.now() - t0) / 1000, kb: kb(st, 'VmRSS'), anon: kb(st, 'RssAnon'), file: kb(st, 'RssFile') });
+}, 2000);
 const start = Date.now();
 const end = start + SECONDS * 1000;
 let n = 0;
@@ -74,7 +80,7 @@ const loops = clients.map(async (c, i) => {
 });
 const progress = setInterval(() => {
   const s = samples[samples.length - 1];
-  console.log(`soak: t=${((Date.now() - start) / 1000).toFixed(0)} s sent=${stats.sent} acked=${stats.acked} replies=${stats.replies} errors=${stats.errors.length} rss=${s ? (s.kb / 1024).toFixed(1) : '?'} MiB`);
+  console.log(`soak: t=${((Date.now() - start) / 1000).toFixed(0)} s sent=${stats.sent} acked=${stats.acked} replies=${stats.replies} errors=${stats.errors.length} rss=${s ? (s.kb / 1024).toFixed(1) : '?'} MiB (anon ${s ? (s.anon / 1024).toFixed(1) : '?'}, file ${s ? (s.file / 1024).toFixed(1) : '?'})`);
 }, 15000);
 await Promise.all(loops);
 // Drain: every message sent must be acknowledged.
@@ -97,6 +103,8 @@ const warmT = (start - t0) / 1000 + WARMUP;
 const base = med(samples.filter((s) => s.t >= warmT && s.t < warmT + 20).map((s) => s.kb));
 const last = med(samples.filter((s) => s.t >= total - 22).map((s) => s.kb));
 const growth = (last - base) / base;
+const anonBase = med(samples.filter((s) => s.t >= warmT && s.t < warmT + 20).map((s) => s.anon));
+const anonLast = med(samples.filter((s) => s.t >= total - 22).map((s) => s.anon));
 if (!(growth < MAX_GROWTH)) failures.push(`RSS grew ${(growth * 100).toFixed(1)}% after warm-up (${base} kB -> ${last} kB)`);
 
 for (const c of clients) c.ws.close();
@@ -117,6 +125,9 @@ if (integrity !== 'ok') failures.push(`integrity_check: ${integrity}`);
 const summary = { connections: N, seconds: SECONDS, sent: stats.sent, acked: stats.acked, replies: stats.replies,
   expected_replies: stats.expected, queued_conversations: stats.queued,
   errors: stats.errors.length, lost, rss_kb_after_warmup: base, rss_kb_end: last, rss_growth_pct: +(growth * 100).toFixed(2),
+  rss_anon_kb_after_warmup: anonBase, rss_anon_kb_end: anonLast,
+  rss_anon_growth_pct: +(((anonLast - anonBase) / anonBase) * 100).toFixed(2),
+  db_kb: Math.round(Number(execFileSync('stat', ['-c', '%s', b.db]).toString()) / 1024),
   msgs_per_s: +(stats.acked / SECONDS).toFixed(1) };
 console.log('soak:', JSON.stringify(summary));
 if (failures.length) {
