@@ -97,6 +97,7 @@ static struct server_state {
 	} gone[64];
 	int n_gone;
 	hours hours;
+	int snapshot_due; /* agents' queue snapshot is stale (sent by tick_cb) */
 	lws_sorted_usec_list_t tick_sul;
 	const intent_set *intents; /* the current set, for /readyz */
 	volatile sig_atomic_t stop_requested;
@@ -483,7 +484,9 @@ chat_after_turn(session *s, const char *text, const dialog_result *res)
 			json_object_set_new(o, "at", json_sprintf("%sZ", at));
 			to_agent(owner, o);
 		} else {
-			agents_snapshot(NULL); /* the preview of a waiting one changed */
+			/* The preview of a waiting conversation changed: agents get it
+			 * with the next tick, not one snapshot per customer message. */
+			srv.snapshot_due = 1;
 		}
 	}
 	if (res->rated) {
@@ -1236,6 +1239,9 @@ tick_cb(lws_sorted_usec_list_t *sul)
 	}
 	if (changed)
 		queue_changed();
+	else if (srv.snapshot_due)
+		agents_snapshot(NULL);
+	srv.snapshot_due = 0;
 	store_checkpoint(srv.deps->st);
 	lws_sul_schedule(srv.ctx, 0, &srv.tick_sul, tick_cb, LWS_US_PER_SEC);
 }
