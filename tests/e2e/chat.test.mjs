@@ -209,7 +209,9 @@ describe('resume', () => {
     const acked = [];
     c.ws.on('message', (d) => { const f = JSON.parse(d); if (f.type === 'ack') acked.push(f); });
     for (let i = 0; i < 40; i++) c.send({ type: 'message', id: `k${i}`, text: `무상캐시 ${i}` });
-    await new Promise((r) => setTimeout(r, 60));
+    // Kill while the batch is flowing: after the first acks (slow builds,
+    // e.g. under ASan, take longer to get there).
+    for (let i = 0; i < 500 && acked.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
     b.proc.kill('SIGKILL');
     await b.exited;
     const b2 = await startBotd({ dir: b.dir, config: { rate_limit_messages: 1000 } });
