@@ -425,6 +425,17 @@ pcre_message(int code, char *buf, size_t len)
  * "FILE: pattern NAME: message at offset N" into ERR. *OUT is owned by the
  * caller. NORM_OUT, when not NULL, receives the normalised text (caller
  * frees). */
+
+/* BOTD_NO_JIT=1 leaves patterns interpreted: valgrind cannot follow
+ * JIT-generated code and reports its loads as uninitialised (the sanitizer
+ * and fuzz runs cover the JIT path). */
+static int
+jit_wanted(void)
+{
+	const char *v = getenv("BOTD_NO_JIT");
+	return !(v && *v && strcmp(v, "0"));
+}
+
 static bot_err
 compile_pattern(const char *file, const char *name, const char *re, pcre2_match_context *mctx,
 		pcre2_code **out, char **norm_out, char *err, size_t errlen)
@@ -451,7 +462,7 @@ compile_pattern(const char *file, const char *name, const char *re, pcre2_match_
 		free(norm);
 		return BOT_ERR_PARSE;
 	}
-	rc = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+	rc = jit_wanted() ? pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) : 0;
 	if (rc < 0) {
 		/* Still correct without JIT, only slower. */
 		pcre_message(rc, msg, sizeof(msg));
@@ -705,7 +716,8 @@ load_file(const char *path, pcre2_match_context *mctx, struct intent *it, char *
 				 (size_t)eoff);
 			e = BOT_ERR_PARSE;
 		} else {
-			pcre2_jit_compile(it->any, PCRE2_JIT_COMPLETE);
+			if (jit_wanted())
+				pcre2_jit_compile(it->any, PCRE2_JIT_COMPLETE);
 		}
 	}
 	free(any.s);
