@@ -89,7 +89,8 @@ test('SIGUSR1 reopens the log file for rotation', async () => {
 });
 
 test('SIGTERM under traffic loses no acknowledged message and exits 0', async () => {
-  const b = await startBotd({ config: { rate_limit_messages: 1000 } });
+  // A deadline that a sanitizer build under load also meets.
+  const b = await startBotd({ config: { rate_limit_messages: 1000, shutdown_deadline_s: 10 } });
   const clients = await Promise.all([1, 2, 4].map(async (m) => {
     const c = await Client.connect(`${b.wsUrl}/ws/chat`);
     c.w = await c.hello(token('member', m));
