@@ -31,7 +31,6 @@ enum stmt_id {
 	ST_CONV_GET,
 	ST_CONV_FIND_CHANNEL,
 	ST_CONV_UPDATE,
-	ST_CONV_SET_SEQ,
 	ST_MSG_INSERT,
 	ST_MSG_BY_CLIENT,
 	ST_MSG_AFTER,
@@ -57,6 +56,8 @@ enum stmt_id {
 	ST_COUNT
 };
 
+#define LAST_SEQ "IFNULL((SELECT MAX(seq) FROM messages WHERE conversation_id = c.id), 0)"
+
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
@@ -66,16 +67,17 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_ROLLBACK_TO] = "ROLLBACK TO turn",
 	[ST_CONV_INSERT] = "INSERT INTO conversations (id, member_id, channel, channel_key, state, "
 			   "lang, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'bot', 'ko', ?5, ?5)",
-	[ST_CONV_GET] = "SELECT id, member_id, account_id, channel, state, lang, last_seq, misses, "
-			"pending FROM conversations WHERE id = ?1",
+	/* The last seq comes from the messages index (one seek), so that a
+	 * message does not rewrite its conversation's row. */
+	[ST_CONV_GET] = "SELECT id, member_id, account_id, channel, state, lang, " LAST_SEQ ", misses, "
+			"pending FROM conversations c WHERE id = ?1",
 	[ST_CONV_FIND_CHANNEL] =
-		"SELECT id, member_id, account_id, channel, state, lang, last_seq, misses, "
-		"pending FROM conversations WHERE channel = ?1 AND channel_key = ?2 AND state <> 'closed' "
-		"ORDER BY created_at DESC LIMIT 1",
+		"SELECT id, member_id, account_id, channel, state, lang, " LAST_SEQ ", misses, "
+		"pending FROM conversations c WHERE channel = ?1 AND channel_key = ?2 AND state <> "
+		"'closed' ORDER BY created_at DESC LIMIT 1",
 	[ST_CONV_UPDATE] = "UPDATE conversations SET account_id = NULLIF(?2, 0), state = ?3, "
 			   "lang = ?4, misses = ?5, updated_at = ?6, pending = NULLIF(?7, '') "
 			   "WHERE id = ?1",
-	[ST_CONV_SET_SEQ] = "UPDATE conversations SET last_seq = ?2, updated_at = ?3 WHERE id = ?1",
 	[ST_MSG_INSERT] = "INSERT INTO messages (conversation_id, seq, sender, client_id, agent_id, "
 			  "text, intent, meta, created_at) VALUES (?1, ?2, ?3, ?4, NULLIF(?5, 0), "
 			  "?6, ?7, ?8, ?9)",
@@ -136,8 +138,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 };
 
 struct store {
-	sqlite3 *db; /* read-write handle */
-	sqlite3 *ro; /* read-only handle for answers */
+	/* The one handle. Answer queries run on it too (checked read-only when
+	 * prepared): a second, read-only handle had its page cache thrown away
+	 * at every commit of this one and re-read its pages for every answer. */
+	sqlite3 *db;
 	sqlite3_stmt *stmt[ST_COUNT];
 	int in_batch;
 	int64_t last_commit_us;
@@ -270,11 +274,15 @@ store_open(const store_options *opt, store **out, char *err, size_t errlen)
 			st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		goto fail;
 	}
-	/* WAL for concurrent readers; FULL so a commit is on disk before we ack. */
+	/* WAL for concurrent readers (the sqlite3 shell, backups); FULL so a
+	 * commit is on disk before we ack. No mmap: SQLite drops and remaps the
+	 * whole mapping whenever another handle changed the file, and mapped
+	 * pages of a growing file would count as our memory. A 64 MiB page
+	 * cache holds the demo data and every hot page instead. */
 	if (exec_sql(st->db,
 		     "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; "
 		     "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
-		     "PRAGMA mmap_size = 1073741824; PRAGMA temp_store = MEMORY;",
+		     "PRAGMA mmap_size = 0; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
 		     err, errlen) != SQLITE_OK) {
 		char why[256];
 		snprintf(why, sizeof(why), "%s", err);
@@ -303,17 +311,6 @@ store_open(const store_options *opt, store **out, char *err, size_t errlen)
 			goto fail;
 		}
 	}
-	if (sqlite3_open_v2(opt->path, &st->ro, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
-		    SQLITE_OK ||
-	    exec_sql(st->ro,
-		     "PRAGMA query_only = 1; PRAGMA busy_timeout = 5000; "
-		     "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -65536;",
-		     err, errlen) != SQLITE_OK) {
-		set_err(err, errlen, "cannot open read-only handle: %s%s",
-			st->ro ? sqlite3_errmsg(st->ro) : "out of memory", NULL);
-		goto fail;
-	}
-	sqlite3_create_function(st->ro, "botd_now", 0, SQLITE_UTF8, NULL, sql_botd_now, NULL, NULL);
 	/* A server checkpoints from a timer (store_checkpoint); commits then do
 	 * not stop to copy the WAL back. */
 	if (opt->manual_checkpoint)
@@ -337,8 +334,6 @@ store_close(store *st)
 	/* Checkpoint on the way out so the WAL does not outlive a clean stop. */
 	if (st->db)
 		sqlite3_close_v2(st->db);
-	if (st->ro)
-		sqlite3_close_v2(st->ro);
 	free(st);
 }
 
@@ -599,12 +594,6 @@ store_message_append(store *st, store_conversation *conv, store_message *msg, in
 		log_error("store: message insert failed: %s", sqlite3_errmsg(st->db));
 		return BOT_ERR_DB;
 	}
-	s = st->stmt[ST_CONV_SET_SEQ];
-	sqlite3_bind_text(s, 1, conv->id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, seq);
-	sqlite3_bind_text(s, 3, now, -1, SQLITE_STATIC);
-	if (step_reset(s) != SQLITE_DONE)
-		return BOT_ERR_DB;
 	conv->last_seq = seq;
 	msg->seq = seq;
 	return BOT_OK;
@@ -1105,9 +1094,9 @@ store_query_prepare(store *st, const char *sql, store_query **out, char *err, si
 		return BOT_ERR_NOMEM;
 	q->st = st;
 	const char *tail = NULL;
-	if (sqlite3_prepare_v3(st->ro, sql, -1, SQLITE_PREPARE_PERSISTENT, &q->stmt, &tail) !=
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &q->stmt, &tail) !=
 	    SQLITE_OK) {
-		set_err(err, errlen, "query does not prepare: %s%s", sqlite3_errmsg(st->ro), NULL);
+		set_err(err, errlen, "query does not prepare: %s%s", sqlite3_errmsg(st->db), NULL);
 		goto fail;
 	}
 	if (!q->stmt || (tail && *tail && strspn(tail, " \t\r\n;") != strlen(tail))) {
@@ -1211,7 +1200,7 @@ store_query_run(store_query *q, const json_t *params, size_t max_rows, json_t **
 		}
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		log_error("store: answer query failed: %s", sqlite3_errmsg(q->st->ro));
+		log_error("store: answer query failed: %s", sqlite3_errmsg(q->st->db));
 		goto fail;
 	}
 	sqlite3_reset(s);

@@ -1,9 +1,9 @@
 /* The store: all state in one SQLite database (WAL, synchronous=FULL).
- * Only store.c includes sqlite3.h. Writes go through one read-write handle
- * and are grouped: the server opens a batch at the first write of a loop turn
- * and commits it once at the end of the turn (group commit); nothing is
+ * Only store.c includes sqlite3.h. Everything goes through one handle;
+ * writes are grouped: the server opens a batch at the first write of a loop
+ * turn and commits it once at the end of the turn (group commit); nothing is
  * acknowledged to a client before store_batch_commit() returned BOT_OK.
- * Answers read through prepared queries on a separate read-only handle. */
+ * Answers read through prepared queries that are refused unless read-only. */
 #ifndef BOT_STORE_H
 #define BOT_STORE_H
 
@@ -176,7 +176,7 @@ bot_err store_kakao_member(store *st, const char *bot_user_key, int64_t *member_
 
 typedef struct store_query store_query;
 
-/* Prepares SQL once on the read-only handle. Only named parameters
+/* Prepares SQL once; it must be one read-only SELECT. Only named parameters
  * (:member, :account, :now, ...) are allowed. Caller owns *OUT. */
 bot_err store_query_prepare(store *st, const char *sql, store_query **out, char *err,
 			    size_t errlen);

@@ -2,7 +2,7 @@
 # The intent benchmark (bench-intents) lives in the top Makefile.
 
 BENCH_BINS := $(BUILD)/tests/loadgen $(BUILD)/tests/echo_server $(BUILD)/tests/bench_answer \
-	$(BUILD)/tests/bench_intents
+	$(BUILD)/tests/bench_intents $(BUILD)/tests/bench_turn
 
 $(BUILD)/tests/loadgen: tests/bench/loadgen.c $(BUILD)/obj/token.o $(BUILD)/obj/err.o | $(BUILD)/tests
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ibot -o $@ $^ $(PKG_LIBS)
@@ -14,6 +14,10 @@ $(BUILD)/tests/echo_server: tests/bench/echo_server.c | $(BUILD)/tests
 # The answer path in-process: every daemon module but the command line.
 $(BUILD)/tests/bench_answer: tests/bench/bench_answer.c $(LIB_OBJS) $(EMBED_OBJ) | $(BUILD)/tests
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ibot -o $@ $^ $(PKG_LIBS) -lm
+
+# The customer turn in-process, writes and commits included.
+$(BUILD)/tests/bench_turn: tests/bench/bench_turn.c tests/bench/benchutil.c $(LIB_OBJS) $(EMBED_OBJ) | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ibot -Itests/bench -o $@ tests/bench/bench_turn.c tests/bench/benchutil.c $(LIB_OBJS) $(EMBED_OBJ) $(PKG_LIBS) -lm
 
 .PHONY: bench bench-build bench-smoke
 bench-build: all $(BENCH_BINS)

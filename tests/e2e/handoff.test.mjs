@@ -274,14 +274,14 @@ describe('hours and durability', () => {
     a.send({ type: 'note', conversation: owned.conv, text: '메모' }); await a.next('noted');
     a.send({ type: 'resolve', conversation: done.conv }); await a.next('released');
     const before = {
-      conv: sql(b.db, 'SELECT id, state, last_seq FROM conversations ORDER BY id'),
+      conv: sql(b.db, 'SELECT id, state, misses, account_id FROM conversations ORDER BY id'),
       msgs: sql(b.db, 'SELECT conversation_id, seq, sender, text FROM messages ORDER BY conversation_id, seq'),
       hand: sql(b.db, 'SELECT conversation_id, state, agent_id, reason FROM handoffs ORDER BY id'),
     };
     b.proc.kill('SIGKILL');
     await b.exited;
     const b2 = await startBotd({ dir: b.dir, config: { agent_grace_s: 300 } });
-    assert.deepEqual(sql(b2.db, 'SELECT id, state, last_seq FROM conversations ORDER BY id'), before.conv);
+    assert.deepEqual(sql(b2.db, 'SELECT id, state, misses, account_id FROM conversations ORDER BY id'), before.conv);
     assert.deepEqual(sql(b2.db, 'SELECT conversation_id, seq, sender, text FROM messages ORDER BY conversation_id, seq'), before.msgs);
     assert.deepEqual(sql(b2.db, 'SELECT conversation_id, state, agent_id, reason FROM handoffs ORDER BY id'), before.hand);
     assert.deepEqual(sql(b2.db, 'PRAGMA integrity_check'), [{ integrity_check: 'ok' }]);

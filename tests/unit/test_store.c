@@ -17,6 +17,7 @@
 #include "store.h"
 
 extern const int embedded_migration_count;
+extern const char embedded_schema_sql[];
 
 /* 2026-03-02 01:00:00 UTC = Monday 10:00 KST. */
 #define T0 ((time_t)1772413200)
@@ -218,6 +219,68 @@ test_open_future_schema(void **state)
 	sqlite3_close(db);
 	expect_open_fails(p);
 	assert_non_null(strstr(err, "999"));
+	remove_db(p);
+}
+
+/* A version-1 database (messages clustered by conversation, last_seq kept
+ * in the conversation row) opens as the current version with every message
+ * in place, in order, and the next message continues the sequence. */
+static void
+test_migrate_from_v1(void **state)
+{
+	(void)state;
+	char p[160];
+	snprintf(p, sizeof(p), "%s/v1.db", dir);
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, embedded_schema_sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(db,
+			     "INSERT INTO schema_version VALUES (1, '2026-01-01 00:00:00');"
+			     "INSERT INTO members (id, name, created_at) VALUES (1, 'a', "
+			     "'2026-01-01 00:00:00');"
+			     "INSERT INTO conversations (id, member_id, channel, last_seq, created_at, "
+			     "updated_at) VALUES ('c1', 1, 'web', 3, '2026-01-01 00:00:00', "
+			     "'2026-01-01 00:00:00');"
+			     "INSERT INTO messages (conversation_id, seq, sender, client_id, text, "
+			     "created_at) VALUES ('c1', 2, 'bot', NULL, 'two', '2026-01-01 00:00:01'),"
+			     "('c1', 1, 'customer', 'k1', 'one', '2026-01-01 00:00:01'),"
+			     "('c1', 3, 'customer', 'k3', 'three', '2026-01-01 00:00:02');",
+			     NULL, NULL, NULL),
+		SQLITE_OK);
+	sqlite3_close(db);
+
+	store_options so = {.path = p};
+	store *st = NULL;
+	assert_int_equal(store_open(&so, &st, err, sizeof(err)), BOT_OK);
+	assert_int_equal(store_schema_version(st), 1 + embedded_migration_count);
+	store_conversation c;
+	assert_int_equal(store_conversation_get(st, "c1", &c), BOT_OK);
+	assert_int_equal(c.last_seq, 3);
+	int dup = -1;
+	store_message m = {.sender = "customer", .client_id = "k1", .text = "one again"};
+	assert_int_equal(store_batch_begin(st), BOT_OK);
+	assert_int_equal(store_message_append(st, &c, &m, &dup), BOT_OK);
+	assert_int_equal(dup, 1); /* the client id survived the migration */
+	assert_int_equal(m.seq, 1);
+	m = (store_message){.sender = "customer", .client_id = "k4", .text = "four"};
+	assert_int_equal(store_message_append(st, &c, &m, &dup), BOT_OK);
+	assert_int_equal(dup, 0);
+	assert_int_equal(m.seq, 4);
+	assert_int_equal(store_batch_commit(st), BOT_OK);
+	store_close(st);
+
+	assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
+	sqlite3_stmt *q = NULL;
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "SELECT group_concat(text, ',') FROM (SELECT text FROM "
+					    "messages WHERE conversation_id = 'c1' ORDER BY seq)",
+					    -1, &q, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(q, 0), "one,two,three,four");
+	sqlite3_finalize(q);
+	sqlite3_close(db);
 	remove_db(p);
 }
 
@@ -501,7 +564,9 @@ test_batch(void **state)
 	assert_int_equal(store_batch_begin(st), BOT_OK);
 	assert_int_equal(store_conversation_create(st, 1, "web", NULL, &c), BOT_OK);
 	assert_int_equal(append(st, &c, "customer", "x", "hi", NULL), 1);
-	/* A read-only answer query does not see the batch before it commits. */
+	/* Answer queries run on the one handle: they see the open batch (its
+	 * frames are held until the commit, so nothing they say goes out
+	 * before it is on disk), and the same rows after the commit. */
 	store_query *q = NULL;
 	assert_int_equal(store_query_prepare(st, "SELECT COUNT(*) AS n FROM conversations WHERE "
 						 "id = :conv",
@@ -509,7 +574,7 @@ test_batch(void **state)
 			 BOT_OK);
 	json_t *params = json_pack("{s:s}", "conv", c.id), *rows = NULL;
 	assert_int_equal(store_query_run(q, params, 0, &rows), BOT_OK);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 0), "n")), 0);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 0), "n")), 1);
 	json_decref(rows);
 	assert_int_equal(store_batch_commit(st), BOT_OK);
 	assert_false(store_batch_open(st));
@@ -1118,6 +1183,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_conversations, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_find_channel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_messages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_from_v1, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_turns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_members, setup, teardown),
