@@ -94,7 +94,8 @@ UNIT_DEPS_dialog := intent normalize slot answer template store clock hours embe
 UNIT_DEPS_store  := clock embedded_sql
 UNIT_DEPS_config := clock hours
 UNIT_DEPS_hours  := clock
-UNIT_DEPS_agentproto := chatproto
+UNIT_DEPS_agentproto := chatproto frame
+UNIT_DEPS_chatproto := frame
 
 .SECONDEXPANSION:
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/obj/%.o $(BUILD)/obj/err.o $(BUILD)/obj/log.o \

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "chatproto.h"
+#include "frame.h"
 
 void
 agent_frame_clear(agent_frame *f)
@@ -43,23 +44,19 @@ agentproto_parse(const char *buf, size_t len, agent_frame *out, const char **cod
 		 size_t whylen)
 {
 	memset(out, 0, sizeof(*out));
-	json_error_t jerr;
-	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
-		*code = CHAT_ERR_BAD_JSON;
-		snprintf(why, whylen, "not valid JSON: %s", jerr.text);
-		return BOT_ERR_PARSE;
-	}
+	json_t *root;
+	const char *type;
+	bot_err rc = frame_open(buf, len, &root, &type, code, why, whylen);
+	/* This endpoint has always worded an untyped frame "frame frame: ...";
+	 * clients read the reason, so it changes only with PROTOCOL.md. */
+	if (rc == BOT_ERR_INVAL)
+		return frame_bad_shape("frame", FRAME_UNTYPED, code, why, whylen);
+	if (rc != BOT_OK)
+		return rc;
 	out->root = root;
-	const char *type = json_string_value(json_object_get(root, "type"));
 	char detail[160] = "";
 	json_error_t e;
 	json_t *text = NULL, *to = NULL;
-	if (!json_is_object(root) || !type) {
-		snprintf(detail, sizeof(detail), "must be a JSON object with a string \"type\"");
-		type = "frame";
-		goto shape;
-	}
 	if (!strcmp(type, "hello")) {
 		out->type = AGENT_HELLO;
 		if (json_unpack_ex(root, &e, JSON_STRICT, "{s:s, s:s}", "type", &type, "token",
@@ -111,10 +108,9 @@ agentproto_parse(const char *buf, size_t len, agent_frame *out, const char **cod
 			goto shape;
 		}
 	} else {
-		*code = CHAT_ERR_UNKNOWN_TYPE;
-		snprintf(why, whylen, "unknown frame type \"%.40s\"", type);
+		rc = frame_unknown_type(type, code, why, whylen);
 		agent_frame_clear(out);
-		return BOT_ERR_INVAL;
+		return rc;
 	}
 	if (!conversation_id_ok(out->conversation)) {
 		snprintf(detail, sizeof(detail), "conversation must be a conversation id");
@@ -134,8 +130,8 @@ agentproto_parse(const char *buf, size_t len, agent_frame *out, const char **cod
 unpack:
 	snprintf(detail, sizeof(detail), "%s", e.text);
 shape:
-	*code = CHAT_ERR_BAD_SHAPE;
-	snprintf(why, whylen, "%s frame: %s", type, detail);
+	/* TYPE points into ROOT: the reason is worded before the clear. */
+	rc = frame_bad_shape(type, detail, code, why, whylen);
 	agent_frame_clear(out);
-	return BOT_ERR_INVAL;
+	return rc;
 }

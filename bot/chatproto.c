@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "frame.h"
+
 void
 chat_frame_clear(chat_frame *f)
 {
@@ -23,33 +25,17 @@ chatproto_client_id_ok(const char *id)
 	return 1;
 }
 
-static bot_err
-shape_error(const char **code, char *why, size_t whylen, const char *what, const char *detail)
-{
-	*code = CHAT_ERR_BAD_SHAPE;
-	snprintf(why, whylen, "%s: %s", what, detail);
-	return BOT_ERR_INVAL;
-}
-
 bot_err
 chatproto_parse(const char *buf, size_t len, chat_frame *out, const char **code, char *why,
 		size_t whylen)
 {
 	memset(out, 0, sizeof(*out));
-	json_error_t jerr;
-	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
-		*code = CHAT_ERR_BAD_JSON;
-		snprintf(why, whylen, "not valid JSON: %s", jerr.text);
-		return BOT_ERR_PARSE;
-	}
+	json_t *root;
+	const char *type;
+	bot_err rc = frame_open(buf, len, &root, &type, code, why, whylen);
+	if (rc != BOT_OK)
+		return rc;
 	out->root = root;
-	const char *type = json_string_value(json_object_get(root, "type"));
-	if (!json_is_object(root) || !type) {
-		chat_frame_clear(out);
-		return shape_error(code, why, whylen, "frame",
-				   "must be a JSON object with a string \"type\"");
-	}
 	json_error_t e;
 	if (!strcmp(type, "hello")) {
 		json_t *resume = NULL;
@@ -133,16 +119,14 @@ chatproto_parse(const char *buf, size_t len, chat_frame *out, const char **code,
 			goto shape;
 		return BOT_OK;
 	}
-	*code = CHAT_ERR_UNKNOWN_TYPE;
-	snprintf(why, whylen, "unknown frame type \"%.40s\"", type);
+	rc = frame_unknown_type(type, code, why, whylen);
 	chat_frame_clear(out);
-	return BOT_ERR_INVAL;
+	return rc;
 shape:
-	snprintf(why, whylen, "%s frame: %s", type, e.text);
-	*code = CHAT_ERR_BAD_SHAPE;
-	/* TYPE points into ROOT: the message above was built before the clear. */
+	/* TYPE points into ROOT: the reason is worded before the clear. */
+	rc = frame_bad_shape(type, e.text, code, why, whylen);
 	chat_frame_clear(out);
-	return BOT_ERR_INVAL;
+	return rc;
 }
 
 char *

@@ -18,86 +18,31 @@
  * - every reply has text; seqs increase. */
 #include <stdint.h>
 #include <string.h>
-#include <unistd.h>
-#include "answer.h"
 #include "chatproto.h"
-#include "dialog.h"
+#include "demo_stack.h"
 #include "fuzz_common.h"
-#include "intent.h"
-#include "store.h"
 
-static store *st;
-static intent_set *set;
-static answer_engine *ans;
-static dialog *dlg;
-static char dbdir[] = "/tmp/botd-fuzz-XXXXXX";
-
-/* The demo cast's ad accounts (data/demo.sql). */
-static const struct {
-	int64_t id;
-	const char *no, *name;
-} accounts[] = {
-	{101, "3015827", "민준상회"}, {102, "3022914", "서연뷰티"},
-	{103, "3031006", "지훈테크"}, {104, "3031187", "지훈테크 부산점"},
-	{105, "3047730", "유나플라워"}, {106, "3052291", "도윤스튜디오"},
-	{107, "3068402", "지민커머스"}, {108, "3071559", "하늘푸드"},
-};
-
-static void
-cleanup(void)
-{
-	dialog_free(dlg);
-	answer_engine_free(ans);
-	intent_set_free(set);
-	store_close(st);
-	char p[128];
-	const char *sfx[] = {"", "-wal", "-shm", "-journal"};
-	for (size_t i = 0; i < 4; i++) {
-		snprintf(p, sizeof(p), "%s/fuzz.db%s", dbdir, sfx[i]);
-		unlink(p);
-	}
-	rmdir(dbdir);
-}
+static demo_stack *demo;
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	fuzz_quiet();
-	char err[512], path[128];
-	if (!mkdtemp(dbdir))
-		abort();
-	snprintf(path, sizeof(path), "%s/fuzz.db", dbdir);
-	store_options so = {.path = path, .load_demo = 1};
-	if (store_open(&so, &st, err, sizeof(err)) != BOT_OK ||
-	    intent_set_load_dir(fuzz_intents_dir(), &set, err, sizeof(err)) != BOT_OK ||
-	    answer_engine_new(set, st, &ans, err, sizeof(err)) != BOT_OK ||
-	    dialog_new(st, set, ans, &dlg) != BOT_OK) {
-		fprintf(stderr, "fuzz_dispatch: setup failed: %s\n", err);
-		abort();
-	}
-	atexit(cleanup);
+	demo = demo_stack_open("fuzz_dispatch");
 	return 0;
 }
 
 static void
 check_result(const store_conversation *conv, const dialog_result *res, const char *input)
 {
-	if (conv->account_id && store_member_can_see(st, conv->member_id, conv->account_id) != BOT_OK)
+	if (conv->account_id &&
+	    store_member_can_see(demo->st, conv->member_id, conv->account_id) != BOT_OK)
 		__builtin_trap(); /* the conversation now points at someone else's account */
 	for (int i = 0; i < res->n_replies; i++) {
 		const char *t = res->replies[i].text;
 		if (!t || res->replies[i].seq <= res->customer_seq)
 			__builtin_trap();
-		for (size_t k = 0; k < sizeof(accounts) / sizeof(accounts[0]); k++) {
-			if (store_member_can_see(st, conv->member_id, accounts[k].id) == BOT_OK)
-				continue;
-			if ((strstr(t, accounts[k].no) && !strstr(input, accounts[k].no)) ||
-			    (strstr(t, accounts[k].name) && !strstr(input, accounts[k].name))) {
-				fprintf(stderr, "member %lld sees account %lld in: %s\n",
-					(long long)conv->member_id, (long long)accounts[k].id, t);
-				__builtin_trap();
-			}
-		}
+		demo_check_accounts(demo, conv->member_id, t, input);
 	}
 }
 
@@ -107,7 +52,7 @@ one_turn(store_conversation *conv, const char *client_id, const char *text, size
 {
 	dialog_turn turn = {.client_id = client_id, .text = text, .len = len, .value = value};
 	dialog_result res;
-	bot_err rc = dialog_customer_turn(dlg, conv, &turn, &res);
+	bot_err rc = dialog_customer_turn(demo->dlg, conv, &turn, &res);
 	/* Hostile text never makes a turn fail, except a reply that could not
 	 * be stored (which the server turns into server_error). */
 	if (rc != BOT_OK && rc != BOT_ERR_DB && rc != BOT_ERR_LIMIT) {
@@ -134,10 +79,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* text turns are C strings: stop at an embedded NUL like the parser would refuse */
 	size_t blen = frames ? size - 2 : strlen(buf);
 
-	if (store_batch_begin(st) != BOT_OK)
+	if (store_batch_begin(demo->st) != BOT_OK)
 		abort();
 	store_conversation conv;
-	if (store_conversation_create(st, member, "web", NULL, &conv) != BOT_OK)
+	if (store_conversation_create(demo->st, member, "web", NULL, &conv) != BOT_OK)
 		abort();
 
 	char *line = buf, *end = buf + blen;
@@ -167,7 +112,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		line += n + 1;
 	}
-	store_batch_rollback(st);
+	store_batch_rollback(demo->st);
 	free(buf);
 	return 0;
 }

@@ -35,10 +35,22 @@ fuzz-build:
 		SAN_FLAGS="$(FUZZ_SAN)" $(FUZZ_LIB_OBJS)
 	@$(MAKE) -s --no-print-directory $(FUZZ_BINS)
 
+# Recursive (=) like PKG_CFLAGS, which it holds.
+FUZZ_CC = clang -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer $(PKG_CFLAGS) -Ibot
+
 $(FUZZ_BUILD)/fuzz_%: $(FUZZ_DIR)/fuzz_%.c $(FUZZ_DIR)/fuzz_common.h $(FUZZ_LIB_OBJS)
-	clang -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-		$(PKG_CFLAGS) -Ibot -o $@ $< $(FUZZ_LIB_OBJS) $(PKG_LIBS) -lm
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $(filter %.c %.o,$^) $(PKG_LIBS) -lm
+
+# The targets that run whole dialogue turns share the demo database stack
+# (demo_stack.c); a helper object, not a target, so not in FUZZ_TARGETS.
+FUZZ_DEMO_TARGETS := dispatch kakao
+$(patsubst %,$(FUZZ_BUILD)/fuzz_%,$(FUZZ_DEMO_TARGETS)): $(FUZZ_BUILD)/demo_stack.o \
+	$(FUZZ_DIR)/demo_stack.h
+
+$(FUZZ_BUILD)/demo_stack.o: $(FUZZ_DIR)/demo_stack.c $(FUZZ_DIR)/demo_stack.h \
+		$(FUZZ_DIR)/fuzz_common.h $(wildcard bot/*.h)
+	$(FUZZ_CC) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
 
 # Runs each target for FUZZ_SECONDS, reading its corpus and writing new finds
 # to a scratch dir ($(FUZZ_BUILD)/work); a crashing input is written straight
