@@ -47,10 +47,6 @@ agentproto_parse(const char *buf, size_t len, agent_frame *out, const char **cod
 	json_t *root;
 	const char *type;
 	bot_err rc = frame_open(buf, len, &root, &type, code, why, whylen);
-	/* This endpoint has always worded an untyped frame "frame frame: ...";
-	 * clients read the reason, so it changes only with PROTOCOL.md. */
-	if (rc == BOT_ERR_INVAL)
-		return frame_bad_shape("frame", FRAME_UNTYPED, code, why, whylen);
 	if (rc != BOT_OK)
 		return rc;
 	out->root = root;
