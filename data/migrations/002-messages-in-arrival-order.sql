@@ -13,7 +13,10 @@ CREATE TABLE messages_v2 (
 	id          INTEGER PRIMARY KEY,                  -- arrival order
 	conversation_id TEXT NOT NULL REFERENCES conversations(id),
 	seq         INTEGER NOT NULL,
-	sender      TEXT NOT NULL CHECK (sender IN ('customer', 'bot', 'agent', 'system')),
+	-- Spelled out: SQLite evaluates an IN list of a CHECK through a temporary
+	-- table built again for every row inserted.
+	sender      TEXT NOT NULL CHECK (sender = 'customer' OR sender = 'bot' OR sender = 'agent'
+					 OR sender = 'system'),
 	client_id   TEXT,                                 -- the customer's id for retry detection
 	agent_id    INTEGER,
 	text        TEXT NOT NULL,
