@@ -677,27 +677,40 @@ for_conversation(const char *id, void (*fn)(session *, void *), void *arg)
 }
 
 static void
-send_json_to(session *s, void *obj)
+send_text_to(session *s, void *text)
 {
-	session_send_json(s, json_deep_copy(obj));
+	session_send(s, text, strlen(text));
+}
+
+/* Serialises OBJ (stolen) once for all its recipients; caller frees the
+ * result (NULL when OBJ is NULL or out of memory). */
+static char *
+dump_frame(json_t *obj)
+{
+	char *text = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
+	json_decref(obj);
+	return text;
 }
 
 /* Sends OBJ (stolen) to every customer session of conversation ID. */
 static void
 to_customer(const char *id, json_t *obj)
 {
-	for_conversation(id, send_json_to, obj);
-	json_decref(obj);
+	char *text = dump_frame(obj);
+	if (text)
+		for_conversation(id, send_text_to, text);
+	free(text);
 }
 
 /* Sends OBJ (stolen) to every session of agent AGENT_ID. */
 static void
 to_agent(int64_t agent_id, json_t *obj)
 {
-	for (session *a = srv.agents; a; a = a->agent_next)
+	char *text = dump_frame(obj);
+	for (session *a = srv.agents; text && a; a = a->agent_next)
 		if (a->authed && a->subject == agent_id)
-			session_send_json(a, json_deep_copy(obj));
-	json_decref(obj);
+			send_text_to(a, text);
+	free(text);
 }
 
 static void
@@ -825,12 +838,12 @@ agents_snapshot(json_t *items)
 	json_t *shown = json_array();
 	for (size_t i = 0; i < json_array_size(items) && i < QUEUE_SNAPSHOT_MAX; i++)
 		json_array_append(shown, json_array_get(items, i));
-	json_t *snap = json_pack("{s:s, s:o, s:i}", "type", "queue", "items", shown,
-				 "agents_online", srv.agents_online);
-	for (session *a = srv.agents; a; a = a->agent_next)
+	char *snap = dump_frame(json_pack("{s:s, s:o, s:i}", "type", "queue", "items", shown,
+					  "agents_online", srv.agents_online));
+	for (session *a = srv.agents; snap && a; a = a->agent_next)
 		if (a->authed)
-			session_send_json(a, json_deep_copy(snap));
-	json_decref(snap);
+			send_text_to(a, snap);
+	free(snap);
 	json_decref(own);
 }
 
