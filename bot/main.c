@@ -486,9 +486,12 @@ cmd_serve(const cli *c, config *cfg)
 	kakao *kk = NULL;
 	if (config_validate(cfg, err, sizeof(err)) != BOT_OK)
 		return die("%s", err);
-	/* Every turn frees SQLite's statement journal; without this glibc hands
-	 * the memory back to the kernel and takes it again each time. */
+	/* Every turn frees SQLite's statement journal; without these glibc hands
+	 * the memory back to the kernel and takes it again each time (setting
+	 * the trim threshold also freezes the mmap threshold at 128 KiB, below
+	 * some of SQLite's per-statement buffers). */
 	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_MMAP_THRESHOLD, 4 << 20);
 	store_options so = {.path = cfg->db_path, .load_demo = cfg->demo, .manual_checkpoint = 1};
 	if (store_open(&so, &st, err, sizeof(err)) != BOT_OK) {
 		die("%s", err);

@@ -213,6 +213,20 @@ store_schema_version(store *st)
 	return v;
 }
 
+/* Rows PRAGMA foreign_key_check reports (-1 when it cannot run). */
+static int
+foreign_key_violations(sqlite3 *db)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	int n = 0;
+	while (sqlite3_step(s) == SQLITE_ROW)
+		n++;
+	sqlite3_finalize(s);
+	return n;
+}
+
 /* Applies the schema to a new database and any migrations to an old one,
  * each in its own transaction so a failure leaves the previous version. */
 static bot_err
@@ -242,10 +256,22 @@ migrate(store *st, int *created, char *err, size_t errlen)
 			 version, 1 + embedded_migration_count);
 		return BOT_ERR_DB;
 	}
+	/* A migration may rebuild a table others refer to (create, copy, drop,
+	 * rename): foreign keys are off while it runs and checked before it
+	 * commits. */
+	if (version <= embedded_migration_count &&
+	    exec_sql(st->db, "PRAGMA foreign_keys = OFF", err, errlen) != SQLITE_OK)
+		return BOT_ERR_DB;
 	for (int i = version - 1; i < embedded_migration_count; i++) {
 		if (exec_sql(st->db, "BEGIN", err, errlen) != SQLITE_OK ||
 		    exec_sql(st->db, embedded_migrations[i], err, errlen) != SQLITE_OK)
 			goto fail;
+		int broken = foreign_key_violations(st->db);
+		if (broken) {
+			snprintf(err, errlen, "migration %d leaves %d broken references", i + 2,
+				 broken);
+			goto fail;
+		}
 		snprintf(sql, sizeof(sql),
 			 "INSERT INTO schema_version (version, applied_at) VALUES (%d, '%s')",
 			 i + 2, now);
@@ -254,9 +280,11 @@ migrate(store *st, int *created, char *err, size_t errlen)
 			goto fail;
 		log_info("database migrated to schema version %d", i + 2);
 	}
-	return BOT_OK;
+	return exec_sql(st->db, "PRAGMA foreign_keys = ON", err, errlen) == SQLITE_OK ? BOT_OK
+										: BOT_ERR_DB;
 fail:
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 	return BOT_ERR_DB;
 }
 

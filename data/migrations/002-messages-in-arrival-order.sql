@@ -34,4 +34,30 @@ CREATE UNIQUE INDEX messages_conversation ON messages(conversation_id, seq);
 CREATE UNIQUE INDEX messages_client_id ON messages(conversation_id, client_id)
 	WHERE client_id IS NOT NULL;
 
-ALTER TABLE conversations DROP COLUMN last_seq;
+-- Conversations lose last_seq (read from the messages index now) and spell
+-- their CHECKs out for the same reason as messages.sender above: a state
+-- change is frequent. botd runs migrations with foreign keys off and checks
+-- them before committing (bot/store.c).
+CREATE TABLE conversations_v2 (
+	id          TEXT PRIMARY KEY,                     -- random, unguessable
+	member_id   INTEGER REFERENCES members(id),       -- NULL for an unlinked KakaoTalk user
+	channel     TEXT NOT NULL CHECK (channel = 'web' OR channel = 'kakao'),
+	channel_key TEXT,                                 -- bot user key for KakaoTalk
+	account_id  INTEGER REFERENCES ad_accounts(id),   -- the account chosen for this conversation
+	state       TEXT NOT NULL DEFAULT 'bot' CHECK (state = 'bot' OR state = 'queued' OR
+						   state = 'agent' OR state = 'closed'),
+	lang        TEXT NOT NULL DEFAULT 'ko',
+	misses      INTEGER NOT NULL DEFAULT 0,           -- questions in a row not understood
+	pending     TEXT,                                 -- JSON: the question waiting for an account choice
+	created_at  TEXT NOT NULL,
+	updated_at  TEXT NOT NULL
+);
+INSERT INTO conversations_v2 (id, member_id, channel, channel_key, account_id, state, lang,
+			      misses, pending, created_at, updated_at)
+	SELECT id, member_id, channel, channel_key, account_id, state, lang, misses, pending,
+	       created_at, updated_at
+	FROM conversations;
+DROP TABLE conversations;
+ALTER TABLE conversations_v2 RENAME TO conversations;
+CREATE INDEX conversations_member ON conversations(member_id);
+CREATE INDEX conversations_channel_key ON conversations(channel_key);
