@@ -492,7 +492,10 @@ cmd_serve(const cli *c, config *cfg)
 	 * some of SQLite's per-statement buffers). */
 	mallopt(M_TRIM_THRESHOLD, 64 << 20);
 	mallopt(M_MMAP_THRESHOLD, 4 << 20);
-	store_options so = {.path = cfg->db_path, .load_demo = cfg->demo, .manual_checkpoint = 1};
+	store_options so = {.path = cfg->db_path,
+			    .load_demo = cfg->demo,
+			    .manual_checkpoint = 1,
+			    .deferred_sync = 1};
 	if (store_open(&so, &st, err, sizeof(err)) != BOT_OK) {
 		die("%s", err);
 		goto done;

@@ -8,12 +8,14 @@
 #include <errno.h>
 #include <libwebsockets.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "agentproto.h"
 #include "chatproto.h"
@@ -39,6 +41,8 @@ typedef struct session {
 	struct session *prev, *next;  /* every WebSocket session */
 	struct session *dirty_next;   /* sessions holding frames for the open batch */
 	int dirty;
+	struct session *awaiting_next; /* sessions holding frames of a batch being synced */
+	int awaiting;
 	enum endpoint ep;
 	int authed;
 	int64_t subject; /* member id (chat) or agent id (agent) */
@@ -82,7 +86,12 @@ static struct server_state {
 	session *dirty;
 	int n_sessions;
 	uint64_t batch_gen;     /* generation of the open (or next) batch */
-	uint64_t committed_gen; /* every frame with gen <= this may be sent */
+	uint64_t written_gen;   /* the last batch committed (maybe not yet synced) */
+	uint64_t committed_gen; /* the last batch on disk: frames up to it may go */
+	session *awaiting;      /* sessions waiting for the sync of a batch */
+	int deferred_sync;      /* the syncer thread makes commits durable */
+	int sync_failed;
+	int64_t unsynced_since_us; /* when the oldest batch not yet synced committed */
 	lws_sorted_usec_list_t commit_sul;
 	int commit_scheduled;
 	lws_sorted_usec_list_t drain_sul;
@@ -125,6 +134,43 @@ mono_us(void)
 
 /* ---- outbound queue ------------------------------------------------------ */
 
+/* The two waiting lists: sessions with frames of the open batch (released
+ * by its commit), and sessions with frames of committed batches whose sync
+ * has not finished (released by the syncer, below). */
+static void
+dirty_add(session *s)
+{
+	if (!s->dirty) {
+		s->dirty = 1;
+		s->dirty_next = srv.dirty;
+		srv.dirty = s;
+	}
+}
+
+static void
+awaiting_add(session *s)
+{
+	if (!s->awaiting) {
+		s->awaiting = 1;
+		s->awaiting_next = srv.awaiting;
+		srv.awaiting = s;
+	}
+}
+
+static void
+awaiting_remove(session *s)
+{
+	if (!s->awaiting)
+		return;
+	for (session **pp = &srv.awaiting; *pp; pp = &(*pp)->awaiting_next) {
+		if (*pp == s) {
+			*pp = s->awaiting_next;
+			break;
+		}
+	}
+	s->awaiting = 0;
+}
+
 /* Queues TEXT (borrowed, LEN bytes) for S. Frames produced inside an open
  * batch wait for its commit. A session whose queue is full is killed: a
  * client that stops reading must not grow our memory. */
@@ -145,7 +191,9 @@ session_send(session *s, const char *text, size_t len)
 	f->len = len;
 	memcpy(f->data + LWS_PRE, text, len);
 	int held = store_batch_open(srv.deps->st);
-	f->gen = held ? srv.batch_gen : srv.committed_gen;
+	/* Outside a batch a frame still waits for whatever was committed before
+	 * it: it may tell of that state. */
+	f->gen = held ? srv.batch_gen : srv.written_gen;
 	if (s->q_tail)
 		s->q_tail->next = f;
 	else
@@ -161,15 +209,12 @@ session_send(session *s, const char *text, size_t len)
 		/* A client that stays stalled this long is not reading at all. */
 		lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, srv.cfg->hello_timeout_s);
 	}
-	if (held) {
-		if (!s->dirty) {
-			s->dirty = 1;
-			s->dirty_next = srv.dirty;
-			srv.dirty = s;
-		}
-	} else {
+	if (held)
+		dirty_add(s);
+	else if (f->gen > srv.committed_gen)
+		awaiting_add(s);
+	else
 		lws_callback_on_writable(s->wsi);
-	}
 }
 
 /* Serialises and queues OBJ (stolen). */
@@ -228,6 +273,134 @@ dirty_remove(session *s)
 	s->dirty = 0;
 }
 
+/* ---- deferred sync --------------------------------------------------------- */
+
+/* With the store's deferred_sync a commit on the loop only writes the WAL;
+ * this thread makes it durable (fdatasync) and wakes the loop to release
+ * the frames of every batch it covered. The loop never waits for the disk,
+ * and one sync covers every batch committed while the previous one ran. */
+static struct syncer {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t thread;
+	int running;
+	uint64_t wanted; /* the last batch committed: sync up to it */
+	uint64_t synced; /* the last batch on disk */
+	int failed;      /* the disk refused a sync: nothing more may be acked */
+	int stop;        /* sync what is wanted, then end */
+	/* BOTD_TEST_SYNC_DELAY_MS: a slow disk, for the test that proves acks
+	 * wait for the sync. */
+	useconds_t test_delay_us;
+} sy = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+
+static void *
+syncer_main(void *arg)
+{
+	store *st = arg;
+	pthread_mutex_lock(&sy.mu);
+	while (!sy.failed) {
+		while (sy.wanted == sy.synced && !sy.stop)
+			pthread_cond_wait(&sy.cv, &sy.mu);
+		if (sy.wanted == sy.synced)
+			break; /* stopping, nothing left */
+		/* Every commit up to WANTED returned before this read, so one
+		 * fdatasync started after it covers them all. */
+		uint64_t upto = sy.wanted;
+		pthread_mutex_unlock(&sy.mu);
+		if (sy.test_delay_us)
+			usleep(sy.test_delay_us);
+		bot_err rc = store_sync(st);
+		pthread_mutex_lock(&sy.mu);
+		if (rc == BOT_OK)
+			sy.synced = upto;
+		else
+			sy.failed = 1;
+		lws_cancel_service(srv.ctx);
+	}
+	pthread_mutex_unlock(&sy.mu);
+	return NULL;
+}
+
+static void
+syncer_want(uint64_t gen)
+{
+	pthread_mutex_lock(&sy.mu);
+	sy.wanted = gen;
+	pthread_cond_signal(&sy.cv);
+	pthread_mutex_unlock(&sy.mu);
+}
+
+/* Whether S still holds frames of a batch that is not on disk. */
+static int
+holds_unsynced(const session *s)
+{
+	return (s->q_tail && s->q_tail->gen > srv.committed_gen) ||
+	       (s->http_body && s->http_gen > srv.committed_gen);
+}
+
+/* On the loop, when the syncer woke it: frames of every batch now on disk
+ * may go. A failed sync stops the server: what it held cannot be promised. */
+static void
+sync_progress(void)
+{
+	pthread_mutex_lock(&sy.mu);
+	uint64_t synced = sy.synced;
+	int failed = sy.failed;
+	pthread_mutex_unlock(&sy.mu);
+	if (failed && !srv.sync_failed) {
+		srv.sync_failed = 1;
+		srv.done = 1;
+		log_error("the database could not be synced to disk: stopping without "
+			  "acknowledging anything more");
+		return;
+	}
+	if (synced <= srv.committed_gen)
+		return;
+	srv.committed_gen = synced;
+	if (srv.unsynced_since_us) {
+		metrics_commit_latency((double)(mono_us() - srv.unsynced_since_us) / 1e6);
+		srv.unsynced_since_us = synced < srv.written_gen ? mono_us() : 0;
+	}
+	session *s = srv.awaiting;
+	srv.awaiting = NULL;
+	while (s) {
+		session *next = s->awaiting_next;
+		s->awaiting = 0;
+		s->awaiting_next = NULL;
+		lws_callback_on_writable(s->wsi);
+		if (holds_unsynced(s))
+			awaiting_add(s);
+		s = next;
+	}
+}
+
+static bot_err
+syncer_start(void)
+{
+	sy.wanted = sy.synced = srv.written_gen;
+	sy.failed = sy.stop = 0;
+	const char *delay = getenv("BOTD_TEST_SYNC_DELAY_MS");
+	sy.test_delay_us = delay ? (useconds_t)strtoul(delay, NULL, 10) * 1000 : 0;
+	if (pthread_create(&sy.thread, NULL, syncer_main, srv.deps->st))
+		return BOT_ERR_NOMEM;
+	sy.running = 1;
+	return BOT_OK;
+}
+
+/* Syncs what was committed, then ends the thread. */
+static void
+syncer_stop(void)
+{
+	if (!sy.running)
+		return;
+	pthread_mutex_lock(&sy.mu);
+	sy.stop = 1;
+	pthread_cond_signal(&sy.cv);
+	pthread_mutex_unlock(&sy.mu);
+	pthread_join(sy.thread, NULL);
+	sy.running = 0;
+}
+
 /* ---- group commit --------------------------------------------------------- */
 
 /* Runs once per loop turn after the turn's writes: one fsync for them all. */
@@ -238,9 +411,16 @@ commit_cb(lws_sorted_usec_list_t *sul)
 	if (srv.commit_scheduled)
 		lws_sul_schedule(srv.ctx, 0, &srv.commit_sul, commit_cb, LWS_SET_TIMER_USEC_CANCEL);
 	srv.commit_scheduled = 0;
+	int64_t started = mono_us();
 	bot_err rc = store_batch_commit(srv.deps->st);
-	metrics_commit_latency((double)store_last_commit_us(srv.deps->st) / 1e6);
 	uint64_t gen = srv.batch_gen++;
+	if (rc == BOT_OK) {
+		srv.written_gen = gen;
+		if (!srv.deferred_sync)
+			metrics_commit_latency((double)store_last_commit_us(srv.deps->st) / 1e6);
+		else if (!srv.unsynced_since_us)
+			srv.unsynced_since_us = started;
+	}
 	session *s = srv.dirty;
 	srv.dirty = NULL;
 	while (s) {
@@ -282,10 +462,16 @@ commit_cb(lws_sorted_usec_list_t *sul)
 			session_error(s, CHAT_ERR_SERVER,
 				      "the message could not be saved; please send it again");
 		}
-		lws_callback_on_writable(s->wsi);
+		if (rc == BOT_OK && srv.deferred_sync)
+			awaiting_add(s);
+		else
+			lws_callback_on_writable(s->wsi);
 		s = next;
 	}
-	srv.committed_gen = gen;
+	if (rc == BOT_OK && srv.deferred_sync)
+		syncer_want(gen);
+	else if (!srv.deferred_sync)
+		srv.committed_gen = gen;
 }
 
 /* Opens the batch for this turn and makes sure it commits at the turn's end. */
@@ -1280,13 +1466,12 @@ http_respond(struct lws *wsi, session *s, unsigned int status, const char *ctype
 	s->http_headers_sent = 0;
 	s->wsi = wsi;
 	int held = store_batch_open(srv.deps->st);
-	s->http_gen = held ? srv.batch_gen : srv.committed_gen;
-	if (held && !s->dirty) {
-		s->dirty = 1;
-		s->dirty_next = srv.dirty;
-		srv.dirty = s;
-	}
-	if (!held)
+	s->http_gen = held ? srv.batch_gen : srv.written_gen;
+	if (held)
+		dirty_add(s);
+	else if (s->http_gen > srv.committed_gen)
+		awaiting_add(s);
+	else
 		lws_callback_on_writable(wsi);
 	return 0;
 }
@@ -1604,6 +1789,7 @@ session_unlink(session *s)
 		s->next->prev = s->prev;
 	s->prev = s->next = NULL;
 	dirty_remove(s);
+	awaiting_remove(s);
 	session_drop_queue(s);
 	free(s->rx);
 	s->rx = NULL;
@@ -1868,6 +2054,8 @@ callback_botd(struct lws *wsi, enum lws_callback_reasons reason, void *user, voi
 		session_unlink(s);
 		break;
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+		if (srv.deferred_sync)
+			sync_progress();
 		handle_signals();
 		if (srv.stop_requested && !srv.draining) {
 			srv.draining = 1;
@@ -1965,7 +2153,8 @@ server_run(const server_deps *deps, char *err, size_t errlen)
 	srv.cfg = deps->cfg;
 	srv.intents = deps->intents;
 	srv.batch_gen = 1;
-	srv.committed_gen = 0;
+	srv.written_gen = srv.committed_gen = 0;
+	srv.deferred_sync = store_deferred_sync(deps->st);
 
 	lws_set_log_level(LLL_ERR, lws_log_to_ours);
 
@@ -2025,6 +2214,12 @@ server_run(const server_deps *deps, char *err, size_t errlen)
 				      "machine)", srv.cfg->host, srv.cfg->port);
 		return BOT_ERR_IO;
 	}
+	if (srv.deferred_sync && syncer_start() != BOT_OK) {
+		lws_context_destroy(srv.ctx);
+		srv.ctx = NULL;
+		snprintf(err, errlen, "cannot start the thread that syncs the database");
+		return BOT_ERR_NOMEM;
+	}
 	log_info("listening on http://%s:%d", srv.cfg->host, srv.cfg->port);
 	lws_sul_schedule(srv.ctx, 0, &srv.tick_sul, tick_cb, LWS_US_PER_SEC);
 	while (!srv.done) {
@@ -2033,10 +2228,16 @@ server_run(const server_deps *deps, char *err, size_t errlen)
 		if (srv.draining && (srv.n_sessions == 0 || time(NULL) >= srv.drain_deadline))
 			srv.done = 1;
 	}
-	if (store_batch_open(deps->st))
-		store_batch_commit(deps->st);
+	if (store_batch_open(deps->st) && store_batch_commit(deps->st) == BOT_OK &&
+	    srv.deferred_sync)
+		syncer_want(srv.batch_gen++);
+	syncer_stop();
 	lws_context_destroy(srv.ctx);
 	srv.ctx = NULL;
+	if (srv.sync_failed) {
+		snprintf(err, errlen, "the database could not be synced to disk");
+		return BOT_ERR_IO;
+	}
 	log_info("stopped");
 	return BOT_OK;
 }

@@ -1,12 +1,15 @@
 /* SQLite store. The only file that includes sqlite3.h. */
 #include "store.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -145,6 +148,13 @@ struct store {
 	sqlite3_stmt *stmt[ST_COUNT];
 	int in_batch;
 	int64_t last_commit_us;
+	/* Deferred sync (store_options.deferred_sync): our own descriptor of
+	 * the WAL file, used only by store_sync(). */
+	int deferred_sync;
+	char *wal_path;
+	int wal_fd;
+	dev_t wal_dev;
+	ino_t wal_ino;
 };
 
 struct store_query {
@@ -295,6 +305,12 @@ store_open(const store_options *opt, store **out, char *err, size_t errlen)
 	store *st = calloc(1, sizeof(*st));
 	if (!st)
 		return BOT_ERR_NOMEM;
+	st->wal_fd = -1;
+	st->deferred_sync = opt->deferred_sync;
+	if (asprintf(&st->wal_path, "%s-wal", opt->path) < 0) {
+		st->wal_path = NULL;
+		goto fail;
+	}
 	int created = 0;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(opt->path, &st->db, flags, NULL) != SQLITE_OK) {
@@ -339,6 +355,13 @@ store_open(const store_options *opt, store **out, char *err, size_t errlen)
 			goto fail;
 		}
 	}
+	/* With a deferred sync a commit only writes the WAL; the caller's
+	 * store_sync() makes it durable before anything is acknowledged. The
+	 * WAL is still synced before each checkpoint, the database after it,
+	 * and the WAL header when the file is reused (SQLite's NORMAL). */
+	if (st->deferred_sync &&
+	    exec_sql(st->db, "PRAGMA synchronous = NORMAL", err, errlen) != SQLITE_OK)
+		goto fail;
 	/* A server checkpoints from a timer (store_checkpoint); commits then do
 	 * not stop to copy the WAL back. */
 	if (opt->manual_checkpoint)
@@ -362,6 +385,9 @@ store_close(store *st)
 	/* Checkpoint on the way out so the WAL does not outlive a clean stop. */
 	if (st->db)
 		sqlite3_close_v2(st->db);
+	if (st->wal_fd >= 0)
+		close(st->wal_fd);
+	free(st->wal_path);
 	free(st);
 }
 
@@ -451,6 +477,44 @@ int
 store_batch_open(const store *st)
 {
 	return st->in_batch;
+}
+
+bot_err
+store_sync(store *st)
+{
+	if (!st->deferred_sync)
+		return BOT_OK; /* every commit already synced itself */
+	/* The descriptor is ours; the WAL file it names is SQLite's, which
+	 * keeps it for as long as the database is open. Should it ever be
+	 * replaced, the new one is what needs syncing. */
+	struct stat now;
+	if (stat(st->wal_path, &now) != 0) {
+		log_error("store: cannot stat %s: %s", st->wal_path, strerror(errno));
+		return BOT_ERR_IO;
+	}
+	if (st->wal_fd < 0 || now.st_dev != st->wal_dev || now.st_ino != st->wal_ino) {
+		if (st->wal_fd >= 0)
+			close(st->wal_fd);
+		st->wal_fd = open(st->wal_path, O_RDONLY | O_CLOEXEC);
+		struct stat got;
+		if (st->wal_fd < 0 || fstat(st->wal_fd, &got) != 0) {
+			log_error("store: cannot open %s: %s", st->wal_path, strerror(errno));
+			return BOT_ERR_IO;
+		}
+		st->wal_dev = got.st_dev;
+		st->wal_ino = got.st_ino;
+	}
+	if (fdatasync(st->wal_fd) != 0) {
+		log_error("store: fdatasync of %s failed: %s", st->wal_path, strerror(errno));
+		return BOT_ERR_IO;
+	}
+	return BOT_OK;
+}
+
+int
+store_deferred_sync(const store *st)
+{
+	return st->deferred_sync;
 }
 
 int64_t

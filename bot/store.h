@@ -1,8 +1,10 @@
-/* The store: all state in one SQLite database (WAL, synchronous=FULL).
+/* The store: all state in one SQLite database (WAL; synchronous=FULL, or
+ * NORMAL with the WAL synced by store_sync() before anything is acknowledged).
  * Only store.c includes sqlite3.h. Everything goes through one handle;
  * writes are grouped: the server opens a batch at the first write of a loop
  * turn and commits it once at the end of the turn (group commit); nothing is
- * acknowledged to a client before store_batch_commit() returned BOT_OK.
+ * acknowledged to a client before its batch is on disk: store_batch_commit()
+ * returned BOT_OK, and store_sync() too with deferred_sync.
  * Answers read through prepared queries that are refused unless read-only. */
 #ifndef BOT_STORE_H
 #define BOT_STORE_H
@@ -18,6 +20,10 @@ typedef struct store_options {
 	const char *path;     /* database file; created with the schema when absent */
 	int load_demo;        /* load the demo cast when the database is new */
 	int manual_checkpoint; /* the caller runs store_checkpoint() regularly */
+	/* Commits only write the WAL (synchronous=NORMAL) and the caller makes
+	 * them durable with store_sync() before acknowledging anything: the
+	 * server syncs on a thread of its own while its loop goes on. */
+	int deferred_sync;
 } store_options;
 
 /* Opens (creating and migrating as needed) the database. On failure writes a
@@ -45,6 +51,13 @@ void store_turn_end(store *st, int keep);
 void store_batch_rollback(store *st);
 /* Microseconds the last commit took (for metrics). */
 int64_t store_last_commit_us(const store *st);
+/* Makes every commit that returned before the call durable (fdatasync of
+ * the WAL); BOT_OK at once without deferred_sync. Safe to call from another
+ * thread while the owner of ST goes on using it: it touches only a
+ * descriptor of its own. BOT_ERR_IO when the disk refused: nothing since the
+ * last successful sync may be acknowledged. */
+bot_err store_sync(store *st);
+int store_deferred_sync(const store *st);
 
 /* ---- conversations and messages ----------------------------------------- */
 

@@ -91,6 +91,28 @@ describe('messages', () => {
     await c.close();
   });
 
+  test('an ack waits until its batch is synced to disk', async () => {
+    // The syncer sleeps 400 ms before each fdatasync: no ack, reply or
+    // welcome of a write may arrive sooner than that after its message.
+    const slow = await startBotd({ env: { BOTD_TEST_SYNC_DELAY_MS: '400' } });
+    try {
+      const c = await Client.connect(`${slow.wsUrl}/ws/chat`, { headers: { Origin: slow.url } });
+      let t = Date.now();
+      await c.hello(token('member', 2));
+      assert.ok(Date.now() - t >= 400, `welcome after ${Date.now() - t} ms`);
+      t = Date.now();
+      c.send({ type: 'message', id: 's1', text: '무상캐시 얼마 남았나요?' });
+      const ack = await c.next('ack');
+      const waited = Date.now() - t;
+      assert.ok(waited >= 400, `ack after ${waited} ms, before the sync`);
+      assert.equal(ack.id, 's1');
+      assert.equal((await c.next('reply')).seq, 2);
+      await c.close();
+    } finally {
+      await slow.stop();
+    }
+  });
+
   test('a retried client id is acknowledged again and answered once', async () => {
     const c = await chat();
     const w = await c.hello(token('member', 1));

@@ -284,6 +284,44 @@ test_migrate_from_v1(void **state)
 	remove_db(p);
 }
 
+/* With deferred_sync a commit leaves the sync to store_sync(), which works
+ * from a descriptor of its own and follows the WAL file if it is replaced;
+ * without it, store_sync() has nothing to do. */
+static void
+test_deferred_sync(void **state)
+{
+	(void)state;
+	char p[160], wal[176];
+	snprintf(p, sizeof(p), "%s/sync.db", dir);
+	snprintf(wal, sizeof(wal), "%s-wal", p);
+	store_options so = {.path = p, .load_demo = 1, .deferred_sync = 1};
+	store *st = NULL;
+	assert_int_equal(store_open(&so, &st, err, sizeof(err)), BOT_OK);
+	assert_true(store_deferred_sync(st));
+	store_conversation c;
+	assert_int_equal(store_batch_begin(st), BOT_OK);
+	assert_int_equal(store_conversation_create(st, 1, "web", NULL, &c), BOT_OK);
+	assert_int_equal(store_batch_commit(st), BOT_OK);
+	assert_int_equal(store_sync(st), BOT_OK);
+	assert_int_equal(store_sync(st), BOT_OK); /* again, same descriptor */
+	/* The WAL gone from under it: a clear error, not a silent success. */
+	char moved[200];
+	snprintf(moved, sizeof(moved), "%s.moved", wal);
+	assert_int_equal(rename(wal, moved), 0);
+	assert_int_equal(store_sync(st), BOT_ERR_IO);
+	assert_int_equal(rename(moved, wal), 0);
+	assert_int_equal(store_sync(st), BOT_OK);
+	store_close(st);
+	remove_db(p);
+
+	so.deferred_sync = 0;
+	assert_int_equal(store_open(&so, &st, err, sizeof(err)), BOT_OK);
+	assert_false(store_deferred_sync(st));
+	assert_int_equal(store_sync(st), BOT_OK);
+	store_close(st);
+	remove_db(p);
+}
+
 /* ---- conversations ------------------------------------------------------- */
 
 static int
@@ -1184,6 +1222,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_find_channel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_messages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_from_v1, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deferred_sync, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_turns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_members, setup, teardown),
