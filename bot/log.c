@@ -1,5 +1,6 @@
 #include "log.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,9 @@ static log_level min_level = LOG_INFO;
 static int json_lines;
 static FILE *log_file;
 static char *log_path;
+/* The loop logs, and so do the durability threads (rarely, on errors): one
+ * line at a time, and never into a file being swapped by a reopen. */
+static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
 
@@ -40,8 +44,8 @@ log_set_json(int on)
 	json_lines = on;
 }
 
-int
-log_open_file(const char *path)
+static int
+open_file_locked(const char *path)
 {
 	if (!path) {
 		if (log_file)
@@ -66,15 +70,25 @@ log_open_file(const char *path)
 }
 
 int
+log_open_file(const char *path)
+{
+	pthread_mutex_lock(&log_mu);
+	int rc = open_file_locked(path);
+	pthread_mutex_unlock(&log_mu);
+	return rc;
+}
+
+int
 log_reopen(void)
 {
-	if (!log_path)
-		return 0;
-	char *path = strdup(log_path);
-	if (!path)
-		return -1;
-	int rc = log_open_file(path);
-	free(path);
+	pthread_mutex_lock(&log_mu);
+	int rc = 0;
+	if (log_path) {
+		char *path = strdup(log_path);
+		rc = path ? open_file_locked(path) : -1;
+		free(path);
+	}
+	pthread_mutex_unlock(&log_mu);
 	return rc;
 }
 
@@ -142,6 +156,7 @@ log_msg(log_level level, const char *conv, const char *fmt, ...)
 	char ts[32];
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
 
+	pthread_mutex_lock(&log_mu);
 	FILE *out = log_file ? log_file : stderr;
 	if (json_lines) {
 		fprintf(out, "{\"ts\":\"%s.%03ldZ\",\"level\":\"%s\"", ts, (long)tv.tv_usec / 1000,
@@ -159,4 +174,5 @@ log_msg(log_level level, const char *conv, const char *fmt, ...)
 			level_names[level], conv ? "[" : "", conv ? conv : "", conv ? "] " : "",
 			text);
 	}
+	pthread_mutex_unlock(&log_mu);
 }

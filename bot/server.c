@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <libwebsockets.h>
 #include <limits.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include <unistd.h>
 
 #include "agentproto.h"
+#include "durability.h"
 #include "chatproto.h"
 #include "hours.h"
 #include "kakao.h"
@@ -89,7 +89,8 @@ static struct server_state {
 	uint64_t written_gen;   /* the last batch committed (maybe not yet synced) */
 	uint64_t committed_gen; /* the last batch on disk: frames up to it may go */
 	session *awaiting;      /* sessions waiting for the sync of a batch */
-	int deferred_sync;      /* the syncer thread makes commits durable */
+	int deferred_sync;      /* durability.c's threads make commits durable */
+	durability *durable;
 	int sync_failed;
 	int64_t unsynced_since_us; /* when the oldest batch not yet synced committed */
 	lws_sorted_usec_list_t commit_sul;
@@ -273,61 +274,13 @@ dirty_remove(session *s)
 	s->dirty = 0;
 }
 
-/* ---- deferred sync --------------------------------------------------------- */
+/* ---- durability ------------------------------------------------------------ */
 
-/* With the store's deferred_sync a commit on the loop only writes the WAL;
- * this thread makes it durable (fdatasync) and wakes the loop to release
- * the frames of every batch it covered. The loop never waits for the disk,
- * and one sync covers every batch committed while the previous one ran. */
-static struct syncer {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	pthread_t thread;
-	int running;
-	uint64_t wanted; /* the last batch committed: sync up to it */
-	uint64_t synced; /* the last batch on disk */
-	int failed;      /* the disk refused a sync: nothing more may be acked */
-	int stop;        /* sync what is wanted, then end */
-	/* BOTD_TEST_SYNC_DELAY_MS: a slow disk, for the test that proves acks
-	 * wait for the sync. */
-	useconds_t test_delay_us;
-} sy = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
-
-static void *
-syncer_main(void *arg)
-{
-	store *st = arg;
-	pthread_mutex_lock(&sy.mu);
-	while (!sy.failed) {
-		while (sy.wanted == sy.synced && !sy.stop)
-			pthread_cond_wait(&sy.cv, &sy.mu);
-		if (sy.wanted == sy.synced)
-			break; /* stopping, nothing left */
-		/* Every commit up to WANTED returned before this read, so one
-		 * fdatasync started after it covers them all. */
-		uint64_t upto = sy.wanted;
-		pthread_mutex_unlock(&sy.mu);
-		if (sy.test_delay_us)
-			usleep(sy.test_delay_us);
-		bot_err rc = store_sync(st);
-		pthread_mutex_lock(&sy.mu);
-		if (rc == BOT_OK)
-			sy.synced = upto;
-		else
-			sy.failed = 1;
-		lws_cancel_service(srv.ctx);
-	}
-	pthread_mutex_unlock(&sy.mu);
-	return NULL;
-}
-
+/* Called from the syncer thread (durability.c) after each sync. */
 static void
-syncer_want(uint64_t gen)
+wake_loop(void *arg)
 {
-	pthread_mutex_lock(&sy.mu);
-	sy.wanted = gen;
-	pthread_cond_signal(&sy.cv);
-	pthread_mutex_unlock(&sy.mu);
+	lws_cancel_service(arg);
 }
 
 /* Whether S still holds frames of a batch that is not on disk. */
@@ -343,10 +296,8 @@ holds_unsynced(const session *s)
 static void
 sync_progress(void)
 {
-	pthread_mutex_lock(&sy.mu);
-	uint64_t synced = sy.synced;
-	int failed = sy.failed;
-	pthread_mutex_unlock(&sy.mu);
+	uint64_t synced;
+	int failed = durability_synced(srv.durable, &synced) != BOT_OK;
 	if (failed && !srv.sync_failed) {
 		srv.sync_failed = 1;
 		srv.done = 1;
@@ -372,33 +323,6 @@ sync_progress(void)
 			awaiting_add(s);
 		s = next;
 	}
-}
-
-static bot_err
-syncer_start(void)
-{
-	sy.wanted = sy.synced = srv.written_gen;
-	sy.failed = sy.stop = 0;
-	const char *delay = getenv("BOTD_TEST_SYNC_DELAY_MS");
-	sy.test_delay_us = delay ? (useconds_t)strtoul(delay, NULL, 10) * 1000 : 0;
-	if (pthread_create(&sy.thread, NULL, syncer_main, srv.deps->st))
-		return BOT_ERR_NOMEM;
-	sy.running = 1;
-	return BOT_OK;
-}
-
-/* Syncs what was committed, then ends the thread. */
-static void
-syncer_stop(void)
-{
-	if (!sy.running)
-		return;
-	pthread_mutex_lock(&sy.mu);
-	sy.stop = 1;
-	pthread_cond_signal(&sy.cv);
-	pthread_mutex_unlock(&sy.mu);
-	pthread_join(sy.thread, NULL);
-	sy.running = 0;
 }
 
 /* ---- group commit --------------------------------------------------------- */
@@ -469,7 +393,7 @@ commit_cb(lws_sorted_usec_list_t *sul)
 		s = next;
 	}
 	if (rc == BOT_OK && srv.deferred_sync)
-		syncer_want(gen);
+		durability_want(srv.durable, gen);
 	else if (!srv.deferred_sync)
 		srv.committed_gen = gen;
 }
@@ -1396,6 +1320,9 @@ agent_left(session *s)
 	queue_changed();
 }
 
+/* 256 MiB of WAL at 4 KiB pages. */
+enum { WAL_PAGES_MAX = 65536 };
+
 /* Once a second: agents whose grace ran out lose their conversations to the
  * front of the queue, and their customers are told. */
 static void
@@ -1442,7 +1369,10 @@ tick_cb(lws_sorted_usec_list_t *sul)
 	else if (srv.snapshot_due)
 		agents_snapshot(NULL);
 	srv.snapshot_due = 0;
-	store_checkpoint(srv.deps->st);
+	/* The durability threads checkpoint in the background; should they fall
+	 * behind a busy writer, the loop catches the WAL up itself. */
+	if (!srv.deferred_sync || store_wal_pages(srv.deps->st) > WAL_PAGES_MAX)
+		store_checkpoint(srv.deps->st);
 	lws_sul_schedule(srv.ctx, 0, &srv.tick_sul, tick_cb, LWS_US_PER_SEC);
 }
 
@@ -2214,7 +2144,13 @@ server_run(const server_deps *deps, char *err, size_t errlen)
 				      "machine)", srv.cfg->host, srv.cfg->port);
 		return BOT_ERR_IO;
 	}
-	if (srv.deferred_sync && syncer_start() != BOT_OK) {
+	const char *delay = getenv("BOTD_TEST_SYNC_DELAY_MS");
+	durability_options dopt = {.st = deps->st,
+				   .wake = wake_loop,
+				   .wake_arg = srv.ctx,
+				   .sync_delay_ms = delay ? (unsigned)strtoul(delay, NULL, 10) : 0,
+				   .checkpoint_ms = 250};
+	if (srv.deferred_sync && durability_start(&dopt, &srv.durable) != BOT_OK) {
 		lws_context_destroy(srv.ctx);
 		srv.ctx = NULL;
 		snprintf(err, errlen, "cannot start the thread that syncs the database");
@@ -2230,8 +2166,10 @@ server_run(const server_deps *deps, char *err, size_t errlen)
 	}
 	if (store_batch_open(deps->st) && store_batch_commit(deps->st) == BOT_OK &&
 	    srv.deferred_sync)
-		syncer_want(srv.batch_gen++);
-	syncer_stop();
+		durability_want(srv.durable, srv.batch_gen++);
+	if (durability_stop(srv.durable) != BOT_OK)
+		srv.sync_failed = 1;
+	srv.durable = NULL;
 	lws_context_destroy(srv.ctx);
 	srv.ctx = NULL;
 	if (srv.sync_failed) {

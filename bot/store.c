@@ -151,6 +151,9 @@ struct store {
 	/* Deferred sync (store_options.deferred_sync): our own descriptor of
 	 * the WAL file, used only by store_sync(). */
 	int deferred_sync;
+	int64_t wal_pages; /* pages in the WAL after the last commit (manual checkpoints) */
+	sqlite3 *aside;    /* store_checkpoint_aside()'s own connection */
+	char *path;
 	char *wal_path;
 	int wal_fd;
 	dev_t wal_dev;
@@ -298,6 +301,14 @@ fail:
 	return BOT_ERR_DB;
 }
 
+/* The WAL hook of a store that checkpoints by hand: only counts. */
+static int
+count_wal_pages(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	((store *)arg)->wal_pages = pages;
+	return SQLITE_OK;
+}
+
 bot_err
 store_open(const store_options *opt, store **out, char *err, size_t errlen)
 {
@@ -311,6 +322,8 @@ store_open(const store_options *opt, store **out, char *err, size_t errlen)
 		st->wal_path = NULL;
 		goto fail;
 	}
+	if (!(st->path = strdup(opt->path)))
+		goto fail;
 	int created = 0;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(opt->path, &st->db, flags, NULL) != SQLITE_OK) {
@@ -365,7 +378,7 @@ store_open(const store_options *opt, store **out, char *err, size_t errlen)
 	/* A server checkpoints from a timer (store_checkpoint); commits then do
 	 * not stop to copy the WAL back. */
 	if (opt->manual_checkpoint)
-		sqlite3_wal_autocheckpoint(st->db, 0);
+		sqlite3_wal_hook(st->db, count_wal_pages, st); /* replaces the automatic one */
 	*out = st;
 	return BOT_OK;
 fail:
@@ -385,8 +398,11 @@ store_close(store *st)
 	/* Checkpoint on the way out so the WAL does not outlive a clean stop. */
 	if (st->db)
 		sqlite3_close_v2(st->db);
+	if (st->aside)
+		sqlite3_close_v2(st->aside);
 	if (st->wal_fd >= 0)
 		close(st->wal_fd);
+	free(st->path);
 	free(st->wal_path);
 	free(st);
 }
@@ -796,6 +812,35 @@ store_queue_stats(store *st, int *length, double *oldest_wait_s)
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	return rc == SQLITE_ROW ? BOT_OK : BOT_ERR_DB;
+}
+
+int64_t
+store_wal_pages(const store *st)
+{
+	return st->wal_pages;
+}
+
+bot_err
+store_checkpoint_aside(store *st)
+{
+	/* A connection of its own: a passive checkpoint copies pages while the
+	 * owner's handle goes on committing (it never takes the write lock). */
+	if (!st->aside) {
+		if (sqlite3_open_v2(st->path, &st->aside, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+				    NULL) != SQLITE_OK) {
+			log_error("store: cannot open a connection to checkpoint: %s",
+				  st->aside ? sqlite3_errmsg(st->aside) : "out of memory");
+			sqlite3_close_v2(st->aside);
+			st->aside = NULL;
+			return BOT_ERR_DB;
+		}
+	}
+	int rc = sqlite3_wal_checkpoint_v2(st->aside, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+		log_error("store: checkpoint failed: %s", sqlite3_errmsg(st->aside));
+		return BOT_ERR_DB;
+	}
+	return BOT_OK;
 }
 
 void

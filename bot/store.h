@@ -133,6 +133,12 @@ bot_err store_queue_stats(store *st, int *length, double *oldest_wait_s);
 /* Copies the WAL into the database without blocking (the server calls it from
  * a timer, so commits do not pay for checkpoints). */
 void store_checkpoint(store *st);
+/* Pages in the WAL after the last commit (counted with manual_checkpoint). */
+int64_t store_wal_pages(const store *st);
+/* A passive checkpoint through a connection of the store's own, for one
+ * thread other than the owner's: it copies the WAL back while the owner goes
+ * on committing. The WAL starts over once a pass has caught up. */
+bot_err store_checkpoint_aside(store *st);
 /* Claims the waiting handoff of CONV_ID for AGENT_ID (inside the open batch).
  * BOT_ERR_CONFLICT when someone holds it already, BOT_ERR_NOT_FOUND when it
  * is not in the queue. Sets the conversation's state to "agent". */

@@ -106,7 +106,7 @@ main(int argc, char **argv)
 		return 1;
 
 	size_t turns = 0, failed = 0, escalated = 0, commits = 0, q = 0;
-	int64_t commit_wall = 0;
+	int64_t commit_wall = 0, checkpoint_max = 0;
 	int64_t t_start = bench_now_ns(), c_start = cpu_ns();
 	int64_t t_end = t_start + (int64_t)(seconds * 1e9), last_checkpoint = t_start;
 	while (bench_now_ns() < t_end && turns < 50000000) {
@@ -144,15 +144,18 @@ main(int argc, char **argv)
 		commits++;
 		if (t1 - last_checkpoint >= 1000000000) {
 			store_checkpoint(st);
-			last_checkpoint = t1;
+			last_checkpoint = bench_now_ns();
+			if (last_checkpoint - t1 > checkpoint_max)
+				checkpoint_max = last_checkpoint - t1;
 		}
 	}
 	double wall = (double)(bench_now_ns() - t_start) / 1e9;
 	double cpu_us = (double)(cpu_ns() - c_start) / 1e3;
 	printf("turns=%zu per_s=%.0f cpu_us_per_turn=%.1f wall_us_per_turn=%.1f "
-	       "commit_wall_us=%.0f escalated=%zu failed=%zu batch=%d conversations=%d\n",
+	       "commit_wall_us=%.0f checkpoint_max_us=%.0f escalated=%zu failed=%zu batch=%d conversations=%d\n",
 	       turns, (double)turns / wall, cpu_us / (double)turns, wall * 1e6 / (double)turns,
-	       commits ? (double)commit_wall / (double)commits / 1e3 : 0, escalated, failed,
+	       commits ? (double)commit_wall / (double)commits / 1e3 : 0,
+	       (double)checkpoint_max / 1e3, escalated, failed,
 	       batch, n_conv);
 	free(convs);
 	dialog_free(dlg);

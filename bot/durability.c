@@ -1,0 +1,145 @@
+#include "durability.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+struct durability {
+	durability_options opt;
+	pthread_mutex_t mu;
+	pthread_cond_t wanted_cv; /* wanted moved, or stop */
+	pthread_cond_t stop_cv;   /* stop (for the checkpointer's sleep) */
+	pthread_t syncer, checkpointer;
+	int have_syncer, have_checkpointer;
+	uint64_t wanted; /* the last batch committed */
+	uint64_t synced; /* the last batch on disk */
+	int failed;      /* a sync failed */
+	int stop;
+};
+
+static void *
+syncer_main(void *arg)
+{
+	durability *d = arg;
+	pthread_mutex_lock(&d->mu);
+	while (!d->failed) {
+		while (d->wanted == d->synced && !d->stop)
+			pthread_cond_wait(&d->wanted_cv, &d->mu);
+		if (d->wanted == d->synced)
+			break; /* stopping, nothing left */
+		/* Every commit up to WANTED returned before this read, so an
+		 * fdatasync that starts after it covers them all. */
+		uint64_t upto = d->wanted;
+		pthread_mutex_unlock(&d->mu);
+		if (d->opt.sync_delay_ms)
+			usleep((useconds_t)d->opt.sync_delay_ms * 1000);
+		bot_err rc = store_sync(d->opt.st);
+		pthread_mutex_lock(&d->mu);
+		if (rc == BOT_OK)
+			d->synced = upto;
+		else
+			d->failed = 1;
+		if (d->opt.wake)
+			d->opt.wake(d->opt.wake_arg);
+	}
+	pthread_mutex_unlock(&d->mu);
+	return NULL;
+}
+
+static void *
+checkpointer_main(void *arg)
+{
+	durability *d = arg;
+	pthread_mutex_lock(&d->mu);
+	while (!d->stop) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += (long)(d->opt.checkpoint_ms % 1000) * 1000000;
+		until.tv_sec += d->opt.checkpoint_ms / 1000 + until.tv_nsec / 1000000000;
+		until.tv_nsec %= 1000000000;
+		while (!d->stop && pthread_cond_timedwait(&d->stop_cv, &d->mu, &until) != ETIMEDOUT)
+			;
+		if (d->stop)
+			break;
+		pthread_mutex_unlock(&d->mu);
+		store_checkpoint_aside(d->opt.st);
+		pthread_mutex_lock(&d->mu);
+	}
+	pthread_mutex_unlock(&d->mu);
+	return NULL;
+}
+
+bot_err
+durability_start(const durability_options *opt, durability **out)
+{
+	*out = NULL;
+	durability *d = calloc(1, sizeof(*d));
+	if (!d)
+		return BOT_ERR_NOMEM;
+	d->opt = *opt;
+	pthread_mutex_init(&d->mu, NULL);
+	pthread_cond_init(&d->wanted_cv, NULL);
+	pthread_cond_init(&d->stop_cv, NULL);
+	if (pthread_create(&d->syncer, NULL, syncer_main, d) != 0)
+		goto fail;
+	d->have_syncer = 1;
+	if (opt->checkpoint_ms) {
+		if (pthread_create(&d->checkpointer, NULL, checkpointer_main, d) != 0)
+			goto fail;
+		d->have_checkpointer = 1;
+	}
+	*out = d;
+	return BOT_OK;
+fail:
+	durability_stop(d);
+	return BOT_ERR_NOMEM;
+}
+
+void
+durability_want(durability *d, uint64_t gen)
+{
+	pthread_mutex_lock(&d->mu);
+	if (gen > d->wanted) {
+		d->wanted = gen;
+		pthread_cond_signal(&d->wanted_cv);
+	}
+	pthread_mutex_unlock(&d->mu);
+}
+
+bot_err
+durability_synced(durability *d, uint64_t *gen)
+{
+	pthread_mutex_lock(&d->mu);
+	*gen = d->synced;
+	int failed = d->failed;
+	pthread_mutex_unlock(&d->mu);
+	return failed ? BOT_ERR_IO : BOT_OK;
+}
+
+bot_err
+durability_stop(durability *d)
+{
+	if (!d)
+		return BOT_OK;
+	pthread_mutex_lock(&d->mu);
+	d->stop = 1;
+	pthread_cond_broadcast(&d->wanted_cv);
+	pthread_cond_broadcast(&d->stop_cv);
+	pthread_mutex_unlock(&d->mu);
+	if (d->have_checkpointer)
+		pthread_join(d->checkpointer, NULL);
+	if (d->have_syncer)
+		pthread_join(d->syncer, NULL);
+	int failed = d->failed;
+	pthread_cond_destroy(&d->stop_cv);
+	pthread_cond_destroy(&d->wanted_cv);
+	pthread_mutex_destroy(&d->mu);
+	free(d);
+	if (failed)
+		log_error("the database could not be synced to disk");
+	return failed ? BOT_ERR_IO : BOT_OK;
+}

@@ -1,0 +1,39 @@
+/* Durability off the event loop. With a store opened with deferred_sync, the
+ * loop's commits only write the WAL; a syncer thread makes them durable
+ * (one fdatasync for every batch committed while the previous one ran) and
+ * wakes the loop, which then releases the frames of the batches now on
+ * disk. A second thread checkpoints the WAL back into the database through
+ * a connection of its own, so the loop never copies pages or waits for the
+ * disk. */
+#ifndef BOT_DURABILITY_H
+#define BOT_DURABILITY_H
+
+#include <stdint.h>
+
+#include "err.h"
+#include "store.h"
+
+typedef struct durability durability;
+
+typedef struct durability_options {
+	store *st;                /* opened with deferred_sync; borrowed */
+	void (*wake)(void *arg);  /* called from the syncer after each sync: it
+				   * must be safe from any thread */
+	void *wake_arg;
+	unsigned sync_delay_ms;   /* a slow disk, for tests: wait before each sync */
+	unsigned checkpoint_ms;   /* between background checkpoints; 0 = none */
+} durability_options;
+
+/* Starts both threads. The batches before the first durability_want() count
+ * as synced. Caller owns *OUT; end it with durability_stop(). */
+bot_err durability_start(const durability_options *opt, durability **out);
+/* The loop committed batch GEN (generations only grow): sync it. */
+void durability_want(durability *d, uint64_t gen);
+/* The last batch on disk into *GEN. BOT_ERR_IO once a sync failed: nothing
+ * committed after the last good sync may be acknowledged, ever. */
+bot_err durability_synced(durability *d, uint64_t *gen);
+/* Syncs what was wanted, stops both threads and frees D (NULL is fine).
+ * Returns BOT_ERR_IO when that last sync, or an earlier one, failed. */
+bot_err durability_stop(durability *d);
+
+#endif

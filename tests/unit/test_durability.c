@@ -1,0 +1,166 @@
+/* Unit tests of the durability threads (bot/durability.c) on a temporary
+ * database opened with deferred_sync. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "durability.h"
+#include "log.h"
+#include "store.h"
+
+static char dir[64], path[128], wal[160];
+static atomic_int wakes;
+
+static void
+count_wake(void *arg)
+{
+	(void)arg;
+	atomic_fetch_add(&wakes, 1);
+}
+
+static int
+setup(void **state)
+{
+	log_set_level(LOG_WARN); /* the failure test logs its error: expected */
+	snprintf(dir, sizeof(dir), "/tmp/test_durability.XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof(path), "%s/botd.db", dir);
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	store_options so = {.path = path, .load_demo = 1, .manual_checkpoint = 1,
+			    .deferred_sync = 1};
+	store *st = NULL;
+	char err[256];
+	if (store_open(&so, &st, err, sizeof(err)) != BOT_OK)
+		return -1;
+	*state = st;
+	atomic_store(&wakes, 0);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	store_close(*state);
+	char p[200];
+	unlink(path);
+	unlink(wal);
+	snprintf(p, sizeof(p), "%s-shm", path);
+	unlink(p);
+	rmdir(dir);
+	return 0;
+}
+
+/* Commits one batch (a new conversation). */
+static void
+commit_one(store *st)
+{
+	store_conversation c;
+	assert_int_equal(store_batch_begin(st), BOT_OK);
+	assert_int_equal(store_conversation_create(st, 1, "web", NULL, &c), BOT_OK);
+	assert_int_equal(store_batch_commit(st), BOT_OK);
+}
+
+/* Polls until the syncer reports GEN on disk (or fails); 5 s at most. */
+static bot_err
+wait_synced(durability *d, uint64_t gen)
+{
+	uint64_t got = 0;
+	for (int i = 0; i < 500; i++) {
+		bot_err rc = durability_synced(d, &got);
+		if (rc != BOT_OK || got >= gen)
+			return rc;
+		usleep(10000);
+	}
+	fail_msg("batch %llu never synced (at %llu)", (unsigned long long)gen,
+		 (unsigned long long)got);
+	return BOT_ERR_IO;
+}
+
+static void
+test_batches_become_durable_in_order(void **state)
+{
+	store *st = *state;
+	durability_options o = {.st = st, .wake = count_wake, .checkpoint_ms = 20};
+	durability *d = NULL;
+	assert_int_equal(durability_start(&o, &d), BOT_OK);
+	uint64_t got = 99;
+	assert_int_equal(durability_synced(d, &got), BOT_OK);
+	assert_int_equal(got, 0); /* nothing wanted yet */
+	for (uint64_t g = 1; g <= 5; g++) {
+		commit_one(st);
+		durability_want(d, g);
+	}
+	assert_int_equal(wait_synced(d, 5), BOT_OK);
+	assert_true(atomic_load(&wakes) >= 1);
+	/* A generation already passed is not wanted again. */
+	durability_want(d, 3);
+	assert_int_equal(durability_synced(d, &got), BOT_OK);
+	assert_int_equal(got, 5);
+	/* Let the checkpointer run against the live handle, then stop: what was
+	 * wanted last is synced on the way out. */
+	usleep(60000);
+	commit_one(st);
+	durability_want(d, 6);
+	assert_int_equal(durability_stop(d), BOT_OK);
+}
+
+static void
+test_slow_disk_holds_the_sync(void **state)
+{
+	store *st = *state;
+	durability_options o = {.st = st, .sync_delay_ms = 200};
+	durability *d = NULL;
+	assert_int_equal(durability_start(&o, &d), BOT_OK);
+	commit_one(st);
+	durability_want(d, 1);
+	usleep(50000);
+	uint64_t got = 99;
+	assert_int_equal(durability_synced(d, &got), BOT_OK);
+	assert_int_equal(got, 0); /* still waiting on the "disk" */
+	assert_int_equal(wait_synced(d, 1), BOT_OK);
+	assert_int_equal(durability_stop(d), BOT_OK);
+}
+
+/* A sync that fails is reported for good, and by durability_stop too. */
+static void
+test_failed_sync_is_final(void **state)
+{
+	store *st = *state;
+	durability_options o = {.st = st, .wake = count_wake};
+	durability *d = NULL;
+	assert_int_equal(durability_start(&o, &d), BOT_OK);
+	commit_one(st);
+	durability_want(d, 1);
+	assert_int_equal(wait_synced(d, 1), BOT_OK);
+	char moved[200];
+	snprintf(moved, sizeof(moved), "%s.moved", wal);
+	assert_int_equal(rename(wal, moved), 0);
+	durability_want(d, 2);
+	assert_int_equal(wait_synced(d, 2), BOT_ERR_IO);
+	assert_int_equal(rename(moved, wal), 0);
+	durability_want(d, 3);
+	uint64_t got = 0;
+	assert_int_equal(durability_synced(d, &got), BOT_ERR_IO);
+	assert_int_equal(got, 1);
+	assert_int_equal(durability_stop(d), BOT_ERR_IO);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_batches_become_durable_in_order, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_slow_disk_holds_the_sync, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_sync_is_final, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
