@@ -78,7 +78,7 @@ main(int argc, char **argv)
 		goto usage;
 	log_set_level(LOG_WARN);
 	bench_questions qs;
-	if (bench_questions_load(dir, &qs)) {
+	if (bench_questions_load(dir, NULL, &qs)) {
 		fprintf(stderr, "bench_turn: no questions in %s\n", dir);
 		return 1;
 	}

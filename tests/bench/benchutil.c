@@ -33,8 +33,23 @@ add_question(bench_questions *q, size_t *cap, const char *t)
 	return 0;
 }
 
+/* Whether ID is one of the comma-separated ids in LIST. */
+static int
+listed(const char *list, const char *id)
+{
+	size_t n = strlen(id);
+	for (const char *p = list; p && *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len == n && !strncmp(p, id, n))
+			return 1;
+		p = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
 int
-bench_questions_load(const char *dir, bench_questions *out)
+bench_questions_load(const char *dir, const char *exclude, bench_questions *out)
 {
 	memset(out, 0, sizeof(*out));
 	DIR *d = opendir(dir);
@@ -51,7 +66,7 @@ bench_questions_load(const char *dir, bench_questions *out)
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 		json_t *root = json_load_file(path, 0, NULL);
 		const char *id = json_string_value(json_object_get(root, "id"));
-		if (id && strcmp(id, "agent_request")) {
+		if (id && strcmp(id, "agent_request") && !listed(exclude, id)) {
 			size_t i;
 			json_t *ex;
 			json_array_foreach(json_object_get(root, "examples"), i, ex)

@@ -9,7 +9,8 @@
 int64_t bench_now_ns(void);
 
 /* Every example of every intent in a directory but agent_request (asking
- * for a human is not a question for the bot). */
+ * for a human is not a question for the bot) and those of the intents in
+ * EXCLUDE, a comma-separated list of ids (may be NULL). */
 typedef struct bench_questions {
 	char **text; /* owned, each owned */
 	size_t n;
@@ -17,7 +18,7 @@ typedef struct bench_questions {
 
 /* Fills *OUT (caller frees with bench_questions_free); -1 when DIR holds no
  * question. */
-int bench_questions_load(const char *dir, bench_questions *out);
+int bench_questions_load(const char *dir, const char *exclude, bench_questions *out);
 void bench_questions_free(bench_questions *q);
 
 #endif

@@ -30,7 +30,6 @@
  * Output: one line of key=value pairs (see report()). Every loop is bounded
  * by --duration/--warmup/--hold plus fixed connect and drain deadlines. */
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -48,6 +47,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "benchutil.h"
 #include "token.h"
 
 #define DEMO_SECRET "botd-demo-secret-not-for-production"
@@ -212,51 +212,16 @@ mix_load(const char *dir)
 {
 	question *u = NULL;
 	size_t nu = 0, cu = 0, cm = 0;
-	DIR *d = opendir(dir);
-	if (!d) {
-		fprintf(stderr, "loadgen: cannot open %s: %s\n", dir, strerror(errno));
+	bench_questions qs;
+	if (bench_questions_load(dir, o.exclude, &qs)) {
+		fprintf(stderr, "loadgen: no intent examples in %s\n", dir);
 		return -1;
 	}
-	struct dirent *e;
-	int files = 0;
-	while ((e = readdir(d))) {
-		size_t l = strlen(e->d_name);
-		if (l < 6 || strcmp(e->d_name + l - 5, ".json"))
-			continue;
-		char path[1024];
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		json_t *root = json_load_file(path, 0, NULL);
-		const char *id = json_string_value(json_object_get(root, "id"));
-		if (!id) {
-			json_decref(root);
-			continue;
-		}
-		files++;
-		char key[80];
-		snprintf(key, sizeof(key), ",%s,", id);
-		char excl[1024];
-		snprintf(excl, sizeof(excl), ",%s,", o.exclude ? o.exclude : "");
-		if (strcmp(id, "agent_request") && !strstr(excl, key)) {
-			size_t i;
-			json_t *ex;
-			json_array_foreach(json_object_get(root, "examples"), i, ex)
-			{
-				if (json_is_string(ex))
-					mix_add(&u, &nu, &cu, json_string_value(ex), 1);
-				else if (json_is_string(json_object_get(ex, "text")))
-					mix_add(&u, &nu, &cu,
-						json_string_value(json_object_get(ex, "text")), 1);
-			}
-		}
-		json_decref(root);
-	}
-	closedir(d);
+	for (size_t i = 0; i < qs.n; i++)
+		mix_add(&u, &nu, &cu, qs.text[i], 1);
+	bench_questions_free(&qs);
 	for (size_t i = 0; i < sizeof(slotted) / sizeof(slotted[0]); i++)
 		mix_add(&u, &nu, &cu, slotted[i], 1);
-	if (!nu) {
-		fprintf(stderr, "loadgen: no intent examples in %s (%d files)\n", dir, files);
-		return -1;
-	}
 	uint64_t x = 88172645463325252ULL;
 	for (size_t i = nu - 1; i > 0; i--) {
 		x ^= x << 13, x ^= x >> 7, x ^= x << 17;

@@ -4,8 +4,9 @@
 BENCH_BINS := $(BUILD)/tests/loadgen $(BUILD)/tests/echo_server $(BUILD)/tests/bench_answer \
 	$(BUILD)/tests/bench_intents $(BUILD)/tests/bench_turn
 
-$(BUILD)/tests/loadgen: tests/bench/loadgen.c $(BUILD)/obj/token.o $(BUILD)/obj/err.o | $(BUILD)/tests
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ibot -o $@ $^ $(PKG_LIBS)
+$(BUILD)/tests/loadgen: tests/bench/loadgen.c tests/bench/benchutil.c $(BUILD)/obj/token.o \
+		$(BUILD)/obj/err.o | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ibot -Itests/bench -o $@ $^ $(PKG_LIBS)
 
 # Built from the same libwebsockets as botd (same pkg-config flags).
 $(BUILD)/tests/echo_server: tests/bench/echo_server.c | $(BUILD)/tests
