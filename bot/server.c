@@ -58,6 +58,7 @@ typedef struct session {
 	int last_position;          /* last queue position sent (chat); 0 = none */
 	int rx_paused;  /* reading stopped until the client drains its queue */
 	int close_code; /* close with this once the queue is flushed */
+	int closing;    /* lws has begun closing: nothing more is queued or written */
 	/* Resume replays history a few frames at a time as the client reads, so
 	 * a long conversation never overflows the bounded queue. */
 	int replaying;
@@ -178,6 +179,8 @@ awaiting_remove(session *s)
 static void
 session_send(session *s, const char *text, size_t len)
 {
+	if (s->closing)
+		return;
 	if (s->q_len >= srv.cfg->outbound_queue_max) {
 		log_warn("closing a session whose outbound queue is full");
 		lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
@@ -1707,6 +1710,24 @@ peer_close(struct lws *wsi, void *in, size_t len)
 	return -1;
 }
 
+/* LWS_CALLBACK_WS_SERVER_DROP_PROTOCOL: lws 4.1 calls it from
+ * __lws_close_free_wsi() before it queues its own Close (a protocol error it
+ * found, a timeout, our close_code), or as it kills the socket. From here on
+ * nothing of ours may reach the wire (RFC 6455 5.5.1: no data after a
+ * Close), yet lws still calls SERVER_WRITEABLE while it waits for the
+ * peer's Close: drop what is queued (frames held for the group commit too)
+ * and take nothing more. What the dropped acks and replies carried is
+ * stored; the client resends by id after reconnecting. */
+static void
+ws_closing(struct lws *wsi, session *s)
+{
+	if (!s || s->wsi != wsi)
+		return; /* closed before LWS_CALLBACK_ESTABLISHED */
+	s->closing = 1;
+	dirty_remove(s);
+	session_drop_queue(s);
+}
+
 static void
 session_unlink(session *s)
 {
@@ -1945,6 +1966,9 @@ callback_botd(struct lws *wsi, enum lws_callback_reasons reason, void *user, voi
 		break;
 	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
 		return peer_close(wsi, in, len);
+	case LWS_CALLBACK_WS_SERVER_DROP_PROTOCOL:
+		ws_closing(wsi, s);
+		break;
 	case LWS_CALLBACK_ESTABLISHED:
 		memset(s, 0, sizeof(*s));
 		s->wsi = wsi;
@@ -1972,6 +1996,8 @@ callback_botd(struct lws *wsi, enum lws_callback_reasons reason, void *user, voi
 	case LWS_CALLBACK_RECEIVE:
 		return ws_receive(wsi, s, in, len);
 	case LWS_CALLBACK_SERVER_WRITEABLE:
+		if (s->closing)
+			return 0; /* lws's Close is out or on its way: nothing after it */
 		return ws_writeable(wsi, s);
 	case LWS_CALLBACK_CLOSED:
 		if (s->ep == EP_AGENT) {

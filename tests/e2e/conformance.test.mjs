@@ -264,9 +264,7 @@ describe('known gaps (libwebsockets 4.1), reported', () => {
 
   test('close code 5000 is invalid (1002)', async () => { await expectClose([closeFrame(5000)], [1002]); });
 
-  test('no data frame follows the Close when a bad frame arrives with a valid one', {
-    todo: 'botd writes the pong/ack/reply it queued for the valid frame after lws sent Close 1002 (reported)',
-  }, async () => {
+  test('no data frame follows the Close when a bad frame arrives with a valid one', async () => {
     // The valid frame's answer (pong/ack/reply) is queued by botd while lws
     // has already sent Close 1002 for the bad one: nothing may come after it.
     const r = await Raw.open(botd.port);
