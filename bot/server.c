@@ -25,6 +25,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "token.h"
+#include "wsguard.h"
 
 enum endpoint { EP_NONE = 0, EP_CHAT, EP_AGENT };
 
@@ -1721,6 +1722,13 @@ peer_close(struct lws *wsi, void *in, size_t len)
 static void
 ws_closing(struct lws *wsi, session *s)
 {
+	if (wsguard_failed(lws_get_socket_fd(wsi))) {
+		/* wsguard failed the read that carried an unmasked frame, which
+		 * is why lws is closing: its Close (sent next) says 1002. */
+		log_warn("closing a connection that sent an unmasked frame (RFC 6455 5.1)");
+		lws_close_reason(wsi, LWS_CLOSE_STATUS_PROTOCOL_ERR, (unsigned char *)"unmasked frame",
+				 14);
+	}
 	if (!s || s->wsi != wsi)
 		return; /* closed before LWS_CALLBACK_ESTABLISHED */
 	s->closing = 1;
@@ -1951,6 +1959,9 @@ callback_botd(struct lws *wsi, enum lws_callback_reasons reason, void *user, voi
 			s->post = NULL;
 		}
 		break;
+	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
+		/* A new socket (IN is its descriptor): see wsguard.h. */
+		return wsguard_http((int)(intptr_t)in) ? 1 : 0;
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
 		if (srv.draining)
 			return 1;
@@ -1972,6 +1983,8 @@ callback_botd(struct lws *wsi, enum lws_callback_reasons reason, void *user, voi
 	case LWS_CALLBACK_ESTABLISHED:
 		memset(s, 0, sizeof(*s));
 		s->wsi = wsi;
+		if (lws_get_network_wsi(wsi) == wsi) /* not a stream inside HTTP/2 */
+			wsguard_websocket(lws_get_socket_fd(wsi));
 		s->ep = EP_CHAT;
 		if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) > 0 &&
 		    !strcmp(uri, "/ws/agent")) {
