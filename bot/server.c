@@ -1733,6 +1733,7 @@ ws_closing(struct lws *wsi, session *s)
 		return; /* closed before LWS_CALLBACK_ESTABLISHED */
 	s->closing = 1;
 	dirty_remove(s);
+	awaiting_remove(s);
 	session_drop_queue(s);
 }
 
