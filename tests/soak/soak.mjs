@@ -8,9 +8,10 @@
 // time: the store's one handle keeps up to SOAK_PAGE_CACHE_MB (64: `PRAGMA
 // cache_size = -65536` in bot/store.c's store_open) of pages, and every page
 // the chat writes passes through it, so the cache is full once the database
-// has grown by that much. Until then RSS grows by design (at 2,000
-// connections for about two minutes); from then on any growth is a leak.
-// Also at least max(30 s, 20% of the run). A run whose database never grew
+// has grown by that much (the file grows as checkpoints copy pages in, after
+// they were written: the warm-up ends a little late, never early). Until
+// then RSS grows by design (at 2,000 connections for about two minutes);
+// from then on any growth is a leak. Also at least max(30 s, 20% of the run). A run whose database never grew
 // that much, or whose warm-up leaves less than 40% of it to measure, fails as
 // inconclusive.
 import { readFileSync, statSync } from 'node:fs';
