@@ -703,6 +703,7 @@ conn_readable(conn *c)
 			return;
 		}
 		S.bytes_in += (uint64_t)n;
+		int drained = (size_t)n < c->rcap - c->rlen; /* a short read took all there was */
 		c->rlen += (size_t)n;
 		if (c->st == C_UPGRADING) {
 			unsigned char *end = memmem(c->rbuf, c->rlen, "\r\n\r\n", 4);
@@ -721,6 +722,11 @@ conn_readable(conn *c)
 		}
 		ws_parse(c);
 		if (c->epoch != epoch)
+			return;
+		/* Level-triggered epoll reports the socket again if more came: a
+		 * second recv() only to hear EAGAIN would be a third syscall per
+		 * message, and the generator must stay cheaper than the server. */
+		if (drained)
 			return;
 	}
 }
