@@ -15,6 +15,7 @@ config_defaults(config *cfg)
 	snprintf(cfg->host, sizeof(cfg->host), "127.0.0.1");
 	cfg->port = 8080;
 	snprintf(cfg->db_path, sizeof(cfg->db_path), "botd.db");
+	cfg->warm_cache = 1;
 	snprintf(cfg->intents_dir, sizeof(cfg->intents_dir), "intents");
 	snprintf(cfg->www_dir, sizeof(cfg->www_dir), "bot/www");
 	snprintf(cfg->log_level, sizeof(cfg->log_level), "info");
@@ -50,6 +51,7 @@ static const key_desc keys[] = {
 	STR("host", host),
 	INT("port", port, 0, 65535),
 	STR("db", db_path),
+	BOOL("warm_cache", warm_cache),
 	STR("intents", intents_dir),
 	STR("www", www_dir),
 	BOOL("demo", demo),

@@ -16,6 +16,7 @@ typedef struct config {
 	char host[64];
 	int port;
 	char db_path[512];
+	int warm_cache;          /* read the database once at start (store_options) */
 	char intents_dir[512];
 	char www_dir[512];
 	int demo;

@@ -461,6 +461,7 @@ reload(void *ctx, const intent_set **intents, char *err, size_t errlen)
 	memcpy(fresh.host, ss->cfg->host, sizeof(fresh.host));
 	fresh.port = ss->cfg->port;
 	memcpy(fresh.db_path, ss->cfg->db_path, sizeof(fresh.db_path));
+	fresh.warm_cache = ss->cfg->warm_cache;
 	memcpy(fresh.intents_dir, ss->cfg->intents_dir, sizeof(fresh.intents_dir));
 	memcpy(fresh.www_dir, ss->cfg->www_dir, sizeof(fresh.www_dir));
 	fresh.demo = ss->cfg->demo;
@@ -495,7 +496,8 @@ cmd_serve(const cli *c, config *cfg)
 	store_options so = {.path = cfg->db_path,
 			    .load_demo = cfg->demo,
 			    .manual_checkpoint = 1,
-			    .deferred_sync = 1};
+			    .deferred_sync = 1,
+			    .warm_cache = cfg->warm_cache};
 	if (store_open(&so, &st, err, sizeof(err)) != BOT_OK) {
 		die("%s", err);
 		goto done;

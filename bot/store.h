@@ -24,6 +24,11 @@ typedef struct store_options {
 	 * them durable with store_sync() before acknowledging anything: the
 	 * server syncs on a thread of its own while its loop goes on. */
 	int deferred_sync;
+	/* Map the whole database file and read it once at open (rovfs.c), so
+	 * that answers find their pages in memory instead of paying a pread, a
+	 * page fault or a disk read per page: the daemon does (config
+	 * "warm_cache"), one-shot commands need not. */
+	int warm_cache;
 } store_options;
 
 /* Opens (creating and migrating as needed) the database. On failure writes a
