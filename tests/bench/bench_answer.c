@@ -40,7 +40,6 @@
  * did (involuntary context switches during the run), major_faults, page
  * faults that waited for the disk, and disk_read_mb, what the questions had
  * read from storage (page faults and preads alike, /proc/self/io). */
-#include <dirent.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -54,18 +53,11 @@
 #include <unistd.h>
 
 #include "answer.h"
+#include "benchutil.h"
 #include "clock.h"
 #include "intent.h"
 #include "log.h"
 #include "store.h"
-
-static int64_t
-now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* CPU time of this thread: unlike the wall clock, it does not count the time
  * other processes on a shared CPU took from the run. */
@@ -200,48 +192,6 @@ storage_read_bytes(void)
 	return v;
 }
 
-static char **questions;
-static size_t n_questions;
-
-static int
-load_questions(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return -1;
-	struct dirent *e;
-	size_t cap = 0;
-	while ((e = readdir(d))) {
-		size_t l = strlen(e->d_name);
-		if (l < 6 || strcmp(e->d_name + l - 5, ".json"))
-			continue;
-		char path[1024];
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		json_t *root = json_load_file(path, 0, NULL);
-		const char *id = json_string_value(json_object_get(root, "id"));
-		if (id && strcmp(id, "agent_request")) {
-			size_t i;
-			json_t *ex;
-			json_array_foreach(json_object_get(root, "examples"), i, ex)
-			{
-				const char *t = json_is_string(ex)
-							? json_string_value(ex)
-							: json_string_value(json_object_get(ex, "text"));
-				if (!t)
-					continue;
-				if (n_questions == cap) {
-					cap = cap ? cap * 2 : 256;
-					questions = realloc(questions, cap * sizeof(*questions));
-				}
-				questions[n_questions++] = strdup(t);
-			}
-		}
-		json_decref(root);
-	}
-	closedir(d);
-	return n_questions ? 0 : -1;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -279,7 +229,8 @@ main(int argc, char **argv)
 	if (!db || seconds <= 0 || seconds > 600)
 		goto usage;
 	log_set_level(LOG_WARN);
-	if (load_questions(dir)) {
+	bench_questions qs;
+	if (bench_questions_load(dir, NULL, &qs)) {
 		fprintf(stderr, "bench_answer: no questions in %s\n", dir);
 		return 1;
 	}
@@ -291,12 +242,12 @@ main(int argc, char **argv)
 		drop_os_cache(db);
 	double cached0 = os_cached_pct(db);
 	store_options so = {.path = db, .load_demo = demo, .warm_cache = warm};
-	int64_t t_open = now_ns();
+	int64_t t_open = bench_now_ns();
 	if (store_open(&so, &st, err, sizeof(err)) != BOT_OK) {
 		fprintf(stderr, "bench_answer: %s\n", err);
 		return 1;
 	}
-	double open_s = (double)(now_ns() - t_open) / 1e9;
+	double open_s = (double)(bench_now_ns() - t_open) / 1e9;
 	double cached1 = os_cached_pct(db);
 	if (intent_set_load_dir(dir, &set, err, sizeof(err)) != BOT_OK ||
 	    answer_engine_new(set, st, &eng, err, sizeof(err)) != BOT_OK) {
@@ -320,12 +271,12 @@ main(int argc, char **argv)
 	long long io0 = storage_read_bytes();
 	uint64_t x = seed * 0x9e3779b97f4a7c15ULL + 1;
 	uint64_t span = (uint64_t)(hi_m - lo_m + 1);
-	int64_t t_start = now_ns(), t_end = t_start + (int64_t)(seconds * 1e9);
+	int64_t t_start = bench_now_ns(), t_end = t_start + (int64_t)(seconds * 1e9);
 	/* Bounded by time and by count (a stuck query must not spin forever). */
-	for (size_t round = 0; round < 50000000 && now_ns() < t_end; round++) {
+	for (size_t round = 0; round < 50000000 && bench_now_ns() < t_end; round++) {
 		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
 		int64_t member = lo_m + (int64_t)(x % span);
-		const char *text = questions[q++ % n_questions];
+		const char *text = qs.text[q++ % qs.n];
 		if (commit_each && (store_batch_begin(st) != BOT_OK ||
 				    store_conversation_update(st, &conv) != BOT_OK ||
 				    store_batch_commit(st) != BOT_OK)) {
@@ -335,13 +286,13 @@ main(int argc, char **argv)
 		intent_result ir;
 		memset(&ir, 0, sizeof(ir));
 		int64_t c0 = cpu_ns();
-		int64_t t0 = now_ns();
+		int64_t t0 = bench_now_ns();
 		if (intent_classify(set, text, strlen(text), clock_now(), &ir) != BOT_OK) {
 			failed++;
 			intent_result_clear(&ir);
 			continue;
 		}
-		int64_t t1 = now_ns();
+		int64_t t1 = bench_now_ns();
 		if (!ir.intent) {
 			not_understood++;
 			cpu_sum += cpu_ns() - c0;
@@ -359,7 +310,7 @@ main(int argc, char **argv)
 		answer_reply rep;
 		memset(&rep, 0, sizeof(rep));
 		bot_err rc = answer_render(eng, &req, &rep);
-		int64_t t2 = now_ns();
+		int64_t t2 = bench_now_ns();
 		cpu_sum += cpu_ns() - c0;
 		if (rc != BOT_OK)
 			failed++;
@@ -374,7 +325,7 @@ main(int argc, char **argv)
 		answer_reply_clear(&rep);
 		intent_result_clear(&ir);
 	}
-	double wall = (double)(now_ns() - t_start) / 1e9;
+	double wall = (double)(bench_now_ns() - t_start) / 1e9;
 	getrusage(RUSAGE_SELF, &ru1);
 	long long io1 = storage_read_bytes();
 	double mean_total = total.n ? (double)total.sum / (double)total.n / 1000.0 : 0;
@@ -404,9 +355,7 @@ main(int argc, char **argv)
 	answer_engine_free(eng);
 	intent_set_free(set);
 	store_close(st);
-	for (size_t i = 0; i < n_questions; i++)
-		free(questions[i]);
-	free(questions);
+	bench_questions_free(&qs);
 	return failed ? 1 : 0;
 usage:
 	fprintf(stderr, "usage: bench_answer --db PATH [--demo] [--members A-B] [--seconds S] "

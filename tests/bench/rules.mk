@@ -13,8 +13,9 @@ $(BUILD)/tests/echo_server: tests/bench/echo_server.c | $(BUILD)/tests
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
 
 # The answer path in-process: every daemon module but the command line.
-$(BUILD)/tests/bench_answer: tests/bench/bench_answer.c $(LIB_OBJS) $(EMBED_OBJ) | $(BUILD)/tests
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ibot -o $@ $^ $(PKG_LIBS) -lm
+$(BUILD)/tests/bench_answer: tests/bench/bench_answer.c tests/bench/benchutil.c $(LIB_OBJS) \
+		$(EMBED_OBJ) | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ibot -Itests/bench -o $@ $^ $(PKG_LIBS) -lm
 
 # The customer turn in-process, writes and commits included.
 $(BUILD)/tests/bench_turn: tests/bench/bench_turn.c tests/bench/benchutil.c $(LIB_OBJS) $(EMBED_OBJ) | $(BUILD)/tests
