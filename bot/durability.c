@@ -110,6 +110,15 @@ durability_want(durability *d, uint64_t gen)
 	pthread_mutex_unlock(&d->mu);
 }
 
+int
+durability_busy(durability *d)
+{
+	pthread_mutex_lock(&d->mu);
+	int busy = d->wanted != d->synced && !d->failed;
+	pthread_mutex_unlock(&d->mu);
+	return busy;
+}
+
 bot_err
 durability_synced(durability *d, uint64_t *gen)
 {

@@ -29,6 +29,8 @@ typedef struct durability_options {
 bot_err durability_start(const durability_options *opt, durability **out);
 /* The loop committed batch GEN (generations only grow): sync it. */
 void durability_want(durability *d, uint64_t gen);
+/* Whether a sync is wanted and not finished. */
+int durability_busy(durability *d);
 /* The last batch on disk into *GEN. BOT_ERR_IO once a sync failed: nothing
  * committed after the last good sync may be acknowledged, ever. */
 bot_err durability_synced(durability *d, uint64_t *gen);

@@ -92,6 +92,7 @@ static struct server_state {
 	uint64_t committed_gen; /* the last batch on disk: frames up to it may go */
 	session *awaiting;      /* sessions waiting for the sync of a batch */
 	int deferred_sync;      /* durability.c's threads make commits durable */
+	int commit_waiting;     /* a batch waits for the sync in flight to end */
 	durability *durable;
 	int sync_failed;
 	int64_t unsynced_since_us; /* when the oldest batch not yet synced committed */
@@ -280,6 +281,8 @@ dirty_remove(session *s)
 
 /* ---- durability ------------------------------------------------------------ */
 
+static void commit_if_waiting(void);
+
 /* Called from the syncer thread (durability.c) after each sync. */
 static void
 wake_loop(void *arg)
@@ -309,8 +312,10 @@ sync_progress(void)
 			  "acknowledging anything more");
 		return;
 	}
-	if (synced <= srv.committed_gen)
+	if (synced <= srv.committed_gen) {
+		commit_if_waiting();
 		return;
+	}
 	srv.committed_gen = synced;
 	if (srv.unsynced_since_us) {
 		metrics_commit_latency((double)(mono_us() - srv.unsynced_since_us) / 1e6);
@@ -327,13 +332,17 @@ sync_progress(void)
 			awaiting_add(s);
 		s = next;
 	}
+	commit_if_waiting();
 }
 
 /* ---- group commit --------------------------------------------------------- */
 
-/* Runs once per loop turn after the turn's writes: one fsync for them all. */
+static void commit_cb(lws_sorted_usec_list_t *sul);
+
+/* Commits the open batch now: the end of a loop turn, or a reload or the
+ * drain that must not leave writes half-done. */
 static void
-commit_cb(lws_sorted_usec_list_t *sul)
+commit_now(void)
 {
 	/* Called directly too (reload, drain): then the timer must not fire. */
 	if (srv.commit_scheduled)
@@ -400,6 +409,32 @@ commit_cb(lws_sorted_usec_list_t *sul)
 		durability_want(srv.durable, gen);
 	else if (!srv.deferred_sync)
 		srv.committed_gen = gen;
+}
+
+/* Runs once per loop turn after the turn's writes. While the syncer is
+ * still busy with earlier batches, committing this one would not get its
+ * frames out any sooner: the batch stays open, takes the next loop turns'
+ * writes too, and commits when that sync ends (commit_if_waiting). Fewer,
+ * larger commits write a page once for several turns. */
+static void
+commit_cb(lws_sorted_usec_list_t *sul)
+{
+	srv.commit_scheduled = 0;
+	if (srv.deferred_sync && durability_busy(srv.durable)) {
+		srv.commit_waiting = 1;
+		return;
+	}
+	commit_now();
+}
+
+static void
+commit_if_waiting(void)
+{
+	if (!srv.commit_waiting || durability_busy(srv.durable))
+		return;
+	srv.commit_waiting = 0;
+	if (store_batch_open(srv.deps->st))
+		commit_now();
 }
 
 /* Opens the batch for this turn and makes sure it commits at the turn's end. */
@@ -2035,7 +2070,7 @@ callback_botd(struct lws *wsi, enum lws_callback_reasons reason, void *user, voi
 					 (lws_usec_t)srv.cfg->shutdown_deadline_s * LWS_US_PER_SEC);
 			/* Everything taken in so far goes to disk first. */
 			if (store_batch_open(srv.deps->st))
-				commit_cb(&srv.commit_sul);
+				commit_now();
 			for (session *p = srv.sessions; p; p = p->next) {
 				/* Frames still queued to a slow reader would hold the Close
 				 * back past the deadline: drop them. All they carried is
@@ -2091,7 +2126,7 @@ handle_signals(void)
 		const intent_set *set = NULL;
 		/* Nothing half-done may straddle the swap. */
 		if (store_batch_open(srv.deps->st))
-			commit_cb(&srv.commit_sul);
+			commit_now();
 		bot_err rc = srv.deps->reload(srv.deps->reload_ctx, &set, err, sizeof(err));
 		if (rc != BOT_OK) {
 			log_error("reload refused, nothing changed: %s", err);

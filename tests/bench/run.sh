@@ -247,7 +247,7 @@ saturated() {
 cat > "$WORK/table.md" <<EOF
 Machine: $CPU_MODEL, $(nproc) CPUs, $RAM RAM, Linux $(uname -r); $PINNED.
 Load average before/after: $LOAD0 / $LOAD1 (other work on the machine shows here).
-Mode: $([ "$SMOKE" = 1 ] && echo "smoke (short runs, small sizes: not for comparison)" || echo "full"); ${DUR} s measured per load run after ${WARM} s warm-up; durability on (WAL, synchronous=FULL, ack after commit).
+Mode: $([ "$SMOKE" = 1 ] && echo "smoke (short runs, small sizes: not for comparison)" || echo "full"); ${DUR} s measured per load run after ${WARM} s warm-up; durability on (WAL; no ack before the WAL holding it is fdatasync'ed: botd commits with synchronous=NORMAL and its syncer thread syncs; bench_turn commits with FULL).
 Data scale: bench_answer ${SCALE_FLAGS} (database mapped and read once at open, as botd's warm_cache; a commit before every question, as botd's loop); ${ANS_S} s per run, 1,000 and ${BIG} accounts alternately ${SCALE_PAIRS} times, medians; share of the ${BIG}-account file in the OS page cache before/after open: $(printf '%s%% ' "${B_CACHED[@]}")
 
 | benchmark | result | target |
