@@ -41,25 +41,7 @@ struct answer_engine {
 	store *st;
 	answer_spec *specs; /* owned array of n */
 	size_t n;
-	/* Who is asking: the name alone, or the name and the accounts in one
-	 * query when the intent needs an account (one statement fewer per
-	 * answer than store_member_name + store_member_accounts). */
-	store_query *q_name;     /* owned */
-	store_query *q_accounts; /* owned */
 };
-
-/* The same rules as store_member_name() and store_member_accounts(): a
- * departed member has no name and no accounts; memberships left are not
- * accounts. One row per account; rows with a NULL id (an active member
- * without accounts, or a membership of a missing account) are skipped; no
- * row for an unknown or departed member. */
-static const char member_name_sql[] =
-	"SELECT name FROM members WHERE id = :member AND status = 'active'";
-static const char member_accounts_sql[] =
-	"SELECT p.name AS member_name, a.id, a.account_no, a.name FROM members p "
-	"LEFT JOIN account_members m ON m.member_id = p.id AND m.left_at IS NULL "
-	"LEFT JOIN ad_accounts a ON a.id = m.account_id "
-	"WHERE p.id = :member AND p.status = 'active' ORDER BY a.account_no";
 
 /* How an unlinked KakaoTalk user gets answers from their own data. Account
  * data is never shown before the link exists: the bot user key alone proves
@@ -106,8 +88,6 @@ answer_engine_free(answer_engine *eng)
 	for (size_t i = 0; i < eng->n; i++)
 		spec_clear(&eng->specs[i]);
 	free(eng->specs);
-	store_query_free(eng->q_name);
-	store_query_free(eng->q_accounts);
 	free(eng);
 }
 
@@ -213,13 +193,6 @@ answer_engine_new(const intent_set *set, store *st, answer_engine **out, char *e
 		return BOT_ERR_NOMEM;
 	eng->set = set;
 	eng->st = st;
-	char why[200];
-	if ((rc = store_query_prepare(st, member_name_sql, &eng->q_name, why, sizeof(why))) ||
-	    (rc = store_query_prepare(st, member_accounts_sql, &eng->q_accounts, why,
-				      sizeof(why)))) {
-		snprintf(err, errlen, "member queries: %s", why);
-		goto fail;
-	}
 	size_t n = intent_count(set);
 	eng->specs = calloc(n ? n : 1, sizeof(*eng->specs));
 	if (!eng->specs) {
@@ -515,7 +488,7 @@ bot_err
 answer_render(answer_engine *eng, const answer_request *req, answer_reply *out)
 {
 	bot_err rc = BOT_OK;
-	json_t *params = NULL, *data = NULL, *member = NULL;
+	json_t *params = NULL, *data = NULL;
 	store_account *acc = NULL;
 	size_t n_acc = 0;
 	const store_account *chosen = NULL;
@@ -543,24 +516,22 @@ answer_render(answer_engine *eng, const answer_request *req, answer_reply *out)
 	add_context(req, params, data);
 	out->handoff = s->handoff;
 
-	/* The member's name, and with it their accounts when the answer needs
-	 * one (a member who needs no account query costs no account lookup). */
-	if (req->member_id) {
-		json_t *params_m = json_pack("{s:I}", "member", (json_int_t)req->member_id);
-		rc = params_m ? store_query_run(s->needs_account ? eng->q_accounts : eng->q_name,
-						params_m, s->needs_account ? ANSWER_MAX_ACCOUNTS : 1,
-						&member)
-			      : BOT_ERR_NOMEM;
-		json_decref(params_m);
-		if (rc != BOT_OK)
+	/* Who is asking: the name, and with it, in the same statement, the
+	 * accounts when the answer needs one. */
+	char name[128] = "";
+	if (req->member_id && s->needs_account) {
+		if (!(acc = calloc(ANSWER_MAX_ACCOUNTS, sizeof(*acc)))) {
+			rc = BOT_ERR_NOMEM;
 			goto fail;
+		}
+		if ((rc = store_member_accounts(eng->st, req->member_id, name, sizeof(name), acc,
+						ANSWER_MAX_ACCOUNTS, &n_acc)) != BOT_OK)
+			goto fail;
+	} else if (req->member_id &&
+		   store_member_name(eng->st, req->member_id, name, sizeof(name)) != BOT_OK) {
+		name[0] = 0;
 	}
-	const char *name = s->needs_account
-				   ? json_string_value(json_object_get(json_array_get(member, 0),
-								       "member_name"))
-				   : json_string_value(json_object_get(json_array_get(member, 0),
-								       "name"));
-	json_object_set_new(data, "member_name", name ? json_string(name) : json_null());
+	json_object_set_new(data, "member_name", name[0] ? json_string(name) : json_null());
 	json_object_set_new(data, "linked", json_boolean(req->member_id != 0));
 
 	if (!s->needs_account) {
@@ -588,25 +559,6 @@ answer_render(answer_engine *eng, const answer_request *req, answer_reply *out)
 		goto done;
 	}
 
-	acc = calloc(ANSWER_MAX_ACCOUNTS, sizeof(*acc));
-	if (!acc) {
-		rc = BOT_ERR_NOMEM;
-		goto fail;
-	}
-	size_t i_row;
-	json_t *row;
-	json_array_foreach(member, i_row, row)
-	{
-		json_t *id = json_object_get(row, "id");
-		if (!json_is_integer(id) || n_acc == ANSWER_MAX_ACCOUNTS)
-			continue; /* an active member without accounts */
-		acc[n_acc].id = json_integer_value(id);
-		snprintf(acc[n_acc].account_no, sizeof(acc[n_acc].account_no), "%s",
-			 json_string_value(json_object_get(row, "account_no")) ?: "");
-		snprintf(acc[n_acc].name, sizeof(acc[n_acc].name), "%s",
-			 json_string_value(json_object_get(row, "name")) ?: "");
-		n_acc++;
-	}
 	if (n_acc == 0) {
 		/* Nothing to look up: say so, then the rules still help. */
 		if ((rc = render_text(s, general, data, lang, &out->text)) != BOT_OK)
@@ -655,13 +607,11 @@ answer_render(answer_engine *eng, const answer_request *req, answer_reply *out)
 done:
 	trim_end(out->text);
 	free(acc);
-	json_decref(member);
 	json_decref(params);
 	json_decref(data);
 	return BOT_OK;
 fail:
 	free(acc);
-	json_decref(member);
 	json_decref(params);
 	json_decref(data);
 	answer_reply_clear(out);

@@ -91,9 +91,8 @@ static struct server_state {
 	uint64_t written_gen;   /* the last batch committed (maybe not yet synced) */
 	uint64_t committed_gen; /* the last batch on disk: frames up to it may go */
 	session *awaiting;      /* sessions waiting for the sync of a batch */
-	int deferred_sync;      /* durability.c's threads make commits durable */
 	int commit_waiting;     /* a batch waits for the sync in flight to end */
-	durability *durable;
+	durability *durable;    /* its threads make commits durable; NULL: commits do */
 	int sync_failed;
 	int64_t unsynced_since_us; /* when the oldest batch not yet synced committed */
 	lws_sorted_usec_list_t commit_sul;
@@ -223,12 +222,21 @@ session_send(session *s, const char *text, size_t len)
 		lws_callback_on_writable(s->wsi);
 }
 
+/* Serialises OBJ (stolen); caller frees the result (NULL when OBJ is NULL
+ * or out of memory). A frame for several sessions is serialised once. */
+static char *
+dump_frame(json_t *obj)
+{
+	char *text = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
+	json_decref(obj);
+	return text;
+}
+
 /* Serialises and queues OBJ (stolen). */
 static void
 session_send_json(session *s, json_t *obj)
 {
-	char *text = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
-	json_decref(obj);
+	char *text = dump_frame(obj);
 	if (text)
 		session_send(s, text, strlen(text));
 	free(text);
@@ -353,7 +361,7 @@ commit_now(void)
 	uint64_t gen = srv.batch_gen++;
 	if (rc == BOT_OK) {
 		srv.written_gen = gen;
-		if (!srv.deferred_sync)
+		if (!srv.durable)
 			metrics_commit_latency((double)store_last_commit_us(srv.deps->st) / 1e6);
 		else if (!srv.unsynced_since_us)
 			srv.unsynced_since_us = started;
@@ -399,15 +407,15 @@ commit_now(void)
 			session_error(s, CHAT_ERR_SERVER,
 				      "the message could not be saved; please send it again");
 		}
-		if (rc == BOT_OK && srv.deferred_sync)
+		if (rc == BOT_OK && srv.durable)
 			awaiting_add(s);
 		else
 			lws_callback_on_writable(s->wsi);
 		s = next;
 	}
-	if (rc == BOT_OK && srv.deferred_sync)
+	if (rc == BOT_OK && srv.durable)
 		durability_want(srv.durable, gen);
-	else if (!srv.deferred_sync)
+	else if (!srv.durable)
 		srv.committed_gen = gen;
 }
 
@@ -420,7 +428,7 @@ static void
 commit_cb(lws_sorted_usec_list_t *sul)
 {
 	srv.commit_scheduled = 0;
-	if (srv.deferred_sync && durability_busy(srv.durable)) {
+	if (srv.durable && durability_busy(srv.durable)) {
 		srv.commit_waiting = 1;
 		return;
 	}
@@ -829,16 +837,6 @@ static void
 send_text_to(session *s, void *text)
 {
 	session_send(s, text, strlen(text));
-}
-
-/* Serialises OBJ (stolen) once for all its recipients; caller frees the
- * result (NULL when OBJ is NULL or out of memory). */
-static char *
-dump_frame(json_t *obj)
-{
-	char *text = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
-	json_decref(obj);
-	return text;
 }
 
 /* Sends OBJ (stolen) to every customer session of conversation ID. */
@@ -1410,7 +1408,7 @@ tick_cb(lws_sorted_usec_list_t *sul)
 	srv.snapshot_due = 0;
 	/* The durability threads checkpoint in the background; should they fall
 	 * behind a busy writer, the loop catches the WAL up itself. */
-	if (!srv.deferred_sync || store_wal_pages(srv.deps->st) > WAL_PAGES_MAX)
+	if (!srv.durable || store_wal_pages(srv.deps->st) > WAL_PAGES_MAX)
 		store_checkpoint(srv.deps->st);
 	lws_sul_schedule(srv.ctx, 0, &srv.tick_sul, tick_cb, LWS_US_PER_SEC);
 }
@@ -2059,7 +2057,7 @@ callback_botd(struct lws *wsi, enum lws_callback_reasons reason, void *user, voi
 		session_unlink(s);
 		break;
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
-		if (srv.deferred_sync)
+		if (srv.durable)
 			sync_progress();
 		handle_signals();
 		if (srv.stop_requested && !srv.draining) {
@@ -2159,7 +2157,6 @@ server_run(const server_deps *deps, char *err, size_t errlen)
 	srv.intents = deps->intents;
 	srv.batch_gen = 1;
 	srv.written_gen = srv.committed_gen = 0;
-	srv.deferred_sync = store_deferred_sync(deps->st);
 
 	lws_set_log_level(LLL_ERR, lws_log_to_ours);
 
@@ -2225,7 +2222,7 @@ server_run(const server_deps *deps, char *err, size_t errlen)
 				   .wake_arg = srv.ctx,
 				   .sync_delay_ms = delay ? (unsigned)strtoul(delay, NULL, 10) : 0,
 				   .checkpoint_ms = 250};
-	if (srv.deferred_sync && durability_start(&dopt, &srv.durable) != BOT_OK) {
+	if (store_deferred_sync(deps->st) && durability_start(&dopt, &srv.durable) != BOT_OK) {
 		lws_context_destroy(srv.ctx);
 		srv.ctx = NULL;
 		snprintf(err, errlen, "cannot start the thread that syncs the database");
@@ -2239,8 +2236,7 @@ server_run(const server_deps *deps, char *err, size_t errlen)
 		if (srv.draining && (srv.n_sessions == 0 || time(NULL) >= srv.drain_deadline))
 			srv.done = 1;
 	}
-	if (store_batch_open(deps->st) && store_batch_commit(deps->st) == BOT_OK &&
-	    srv.deferred_sync)
+	if (store_batch_open(deps->st) && store_batch_commit(deps->st) == BOT_OK && srv.durable)
 		durability_want(srv.durable, srv.batch_gen++);
 	if (durability_stop(srv.durable) != BOT_OK)
 		srv.sync_failed = 1;

@@ -88,10 +88,13 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_MSG_BY_CLIENT] = "SELECT seq FROM messages WHERE conversation_id = ?1 AND client_id = ?2",
 	[ST_MSG_AFTER] = "SELECT seq, sender, client_id, agent_id, text, intent, meta, created_at "
 			 "FROM messages WHERE conversation_id = ?1 AND seq > ?2 ORDER BY seq",
-	[ST_MEMBER_ACCOUNTS] = "SELECT a.id, a.account_no, a.name FROM account_members m "
-			       "JOIN ad_accounts a ON a.id = m.account_id JOIN members p ON "
-			       "p.id = m.member_id WHERE m.member_id = ?1 AND m.left_at IS NULL "
-			       "AND p.status = 'active' ORDER BY a.account_no",
+	/* The member's name comes with the accounts (one statement per answer):
+	 * one row per active membership, or one row with NULL account columns
+	 * for an active member without any; none for a departed or unknown one. */
+	[ST_MEMBER_ACCOUNTS] = "SELECT p.name, a.id, a.account_no, a.name FROM members p "
+			       "LEFT JOIN account_members m ON m.member_id = p.id AND "
+			       "m.left_at IS NULL LEFT JOIN ad_accounts a ON a.id = m.account_id "
+			       "WHERE p.id = ?1 AND p.status = 'active' ORDER BY a.account_no",
 	[ST_MEMBER_CAN_SEE] = "SELECT 1 FROM account_members m JOIN members p ON p.id = m.member_id "
 			      "WHERE m.member_id = ?1 AND m.account_id = ?2 AND m.left_at IS NULL "
 			      "AND p.status = 'active'",
@@ -337,10 +340,11 @@ store_open(const store_options *opt, store **out, char *err, size_t errlen)
 		goto fail;
 	}
 	/* WAL for concurrent readers (the sqlite3 shell, backups); FULL so a
-	 * commit is on disk before we ack. No mmap: SQLite drops and remaps the
-	 * whole mapping whenever another handle changed the file, and mapped
-	 * pages of a growing file would count as our memory. A 64 MiB page
-	 * cache holds the demo data and every hot page instead. */
+	 * commit is on disk before we ack (NORMAL below with deferred_sync). No
+	 * SQLite mmap: it drops and remaps the whole mapping whenever another
+	 * handle changed the file, and mapped pages of a growing file would
+	 * count as our memory. A 64 MiB page cache holds the demo data and every
+	 * hot page; warm_cache maps the file as it was at start (rovfs, below). */
 	if (exec_sql(st->db,
 		     "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; "
 		     "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
@@ -1014,14 +1018,8 @@ store_handoff_rate(store *st, const char *conv_id, int score, int64_t *agent_id)
 	sqlite3_stmt *s = st->stmt[ST_HANDOFF_RATE];
 	sqlite3_bind_text(s, 1, conv_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, score);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW && agent_id)
-		*agent_id = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc == SQLITE_ROW)
-		return BOT_OK;
-	return rc == SQLITE_DONE ? BOT_ERR_NOT_FOUND : BOT_ERR_DB;
+	int64_t ignored;
+	return one_int64(s, agent_id ? agent_id : &ignored);
 }
 
 static bot_err
@@ -1177,17 +1175,24 @@ store_handoff_packet(store *st, const char *conv_id, json_t **out)
 /* ---- members and accounts ----------------------------------------------- */
 
 bot_err
-store_member_accounts(store *st, int64_t member_id, store_account *out, size_t max, size_t *n)
+store_member_accounts(store *st, int64_t member_id, char *name, size_t name_len,
+		      store_account *out, size_t max, size_t *n)
 {
 	sqlite3_stmt *s = st->stmt[ST_MEMBER_ACCOUNTS];
 	sqlite3_bind_int64(s, 1, member_id);
 	*n = 0;
+	if (name && name_len)
+		name[0] = 0;
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (name && name_len)
+			copy_col(s, 0, name, name_len);
+		if (sqlite3_column_type(s, 1) == SQLITE_NULL)
+			continue; /* an active member without accounts */
 		if (*n < max) {
-			out[*n].id = sqlite3_column_int64(s, 0);
-			copy_col(s, 1, out[*n].account_no, sizeof(out[*n].account_no));
-			copy_col(s, 2, out[*n].name, sizeof(out[*n].name));
+			out[*n].id = sqlite3_column_int64(s, 1);
+			copy_col(s, 2, out[*n].account_no, sizeof(out[*n].account_no));
+			copy_col(s, 3, out[*n].name, sizeof(out[*n].name));
 		}
 		(*n)++;
 	}
@@ -1405,7 +1410,7 @@ store_demo_cast(store *st, json_t **out)
 		int64_t id = sqlite3_column_int64(s, 0);
 		store_account acc[16];
 		size_t n = 0;
-		if (store_member_accounts(st, id, acc, 16, &n) != BOT_OK)
+		if (store_member_accounts(st, id, NULL, 0, acc, 16, &n) != BOT_OK)
 			goto fail;
 		json_t *accounts = json_array();
 		for (size_t i = 0; i < n; i++)

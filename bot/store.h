@@ -183,9 +183,11 @@ typedef struct store_account {
 } store_account;
 
 /* Active memberships of MEMBER (left_at IS NULL), up to MAX, ordered by
- * account number. *N receives the count found. */
-bot_err store_member_accounts(store *st, int64_t member_id, store_account *out, size_t max,
-			      size_t *n);
+ * account number; *N receives the count found. NAME (may be NULL) receives
+ * the member's name in the same statement, "" for a departed or unknown
+ * member (who has no accounts either). */
+bot_err store_member_accounts(store *st, int64_t member_id, char *name, size_t name_len,
+			      store_account *out, size_t max, size_t *n);
 /* BOT_OK when MEMBER currently belongs to ACCOUNT, else BOT_ERR_FORBIDDEN. */
 bot_err store_member_can_see(store *st, int64_t member_id, int64_t account_id);
 /* Looks a member's name up; BOT_ERR_NOT_FOUND for unknown or departed ids. */

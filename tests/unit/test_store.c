@@ -128,7 +128,7 @@ test_open_creates_schema(void **state)
 	assert_string_equal(name, "김민준");
 	store_account acc[4];
 	size_t n = 0;
-	assert_int_equal(store_member_accounts(st, 3, acc, 4, &n), BOT_OK);
+	assert_int_equal(store_member_accounts(st, 3, NULL, 0, acc, 4, &n), BOT_OK);
 	assert_int_equal(n, 2); /* demo rows were not loaded twice */
 }
 
@@ -668,26 +668,36 @@ test_members(void **state)
 	store *st = *state;
 	store_account acc[8];
 	size_t n = 99;
-	assert_int_equal(store_member_accounts(st, 1, acc, 8, &n), BOT_OK);
+	assert_int_equal(store_member_accounts(st, 1, NULL, 0, acc, 8, &n), BOT_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(acc[0].id, 101);
 	assert_string_equal(acc[0].account_no, "3015827");
 	assert_string_equal(acc[0].name, "민준상회");
-	assert_int_equal(store_member_accounts(st, 3, acc, 8, &n), BOT_OK);
+	assert_int_equal(store_member_accounts(st, 3, NULL, 0, acc, 8, &n), BOT_OK);
 	assert_int_equal(n, 2);
 	assert_int_equal(acc[0].id, 103); /* ordered by account number */
 	assert_int_equal(acc[1].id, 104);
-	assert_int_equal(store_member_accounts(st, 3, acc, 1, &n), BOT_OK);
+	assert_int_equal(store_member_accounts(st, 3, NULL, 0, acc, 1, &n), BOT_OK);
 	assert_int_equal(n, 1); /* capped at MAX */
-	assert_int_equal(store_member_accounts(st, 10, acc, 8, &n), BOT_OK);
+	assert_int_equal(store_member_accounts(st, 10, NULL, 0, acc, 8, &n), BOT_OK);
 	assert_int_equal(n, 0); /* no account */
-	assert_int_equal(store_member_accounts(st, 6, acc, 8, &n), BOT_OK);
+	assert_int_equal(store_member_accounts(st, 6, NULL, 0, acc, 8, &n), BOT_OK);
 	assert_int_equal(n, 0); /* departed */
-	assert_int_equal(store_member_accounts(st, 999, acc, 8, &n), BOT_OK);
+	assert_int_equal(store_member_accounts(st, 999, NULL, 0, acc, 8, &n), BOT_OK);
 	assert_int_equal(n, 0);
-	assert_int_equal(store_member_accounts(st, 11, acc, 8, &n), BOT_OK);
+	assert_int_equal(store_member_accounts(st, 11, NULL, 0, acc, 8, &n), BOT_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(acc[0].id, 101);
+	/* The name comes with the accounts, from the same statement. */
+	char who[64], alone[64];
+	assert_int_equal(store_member_accounts(st, 3, who, sizeof(who), acc, 8, &n), BOT_OK);
+	assert_int_equal(store_member_name(st, 3, alone, sizeof(alone)), BOT_OK);
+	assert_string_equal(who, alone);
+	assert_int_equal(store_member_accounts(st, 10, who, sizeof(who), acc, 8, &n), BOT_OK);
+	assert_int_equal(store_member_name(st, 10, alone, sizeof(alone)), BOT_OK);
+	assert_string_equal(who, alone); /* a member without accounts still has a name */
+	assert_int_equal(store_member_accounts(st, 6, who, sizeof(who), acc, 8, &n), BOT_OK);
+	assert_string_equal(who, ""); /* departed */
 
 	assert_int_equal(store_member_can_see(st, 1, 101), BOT_OK);
 	assert_int_equal(store_member_can_see(st, 11, 101), BOT_OK);
