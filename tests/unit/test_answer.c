@@ -37,6 +37,28 @@ static int accounts_asked;
 static json_t *last_params;
 
 bot_err
+store_member_accounts(store *st, int64_t member_id, char *name, size_t name_len,
+		      store_account *out, size_t max, size_t *n)
+{
+	(void)st;
+	accounts_asked++;
+	if (name && name_len)
+		snprintf(name, name_len, "member%lld", (long long)member_id);
+	for (size_t i = 0; i < fake_n_accounts && i < max; i++)
+		out[i] = fake_accounts[i];
+	*n = fake_n_accounts < max ? fake_n_accounts : max;
+	return BOT_OK;
+}
+
+bot_err
+store_member_name(store *st, int64_t member_id, char *buf, size_t len)
+{
+	(void)st;
+	snprintf(buf, len, "member%lld", (long long)member_id);
+	return BOT_OK;
+}
+
+bot_err
 store_query_prepare(store *st, const char *sql, store_query **out, char *err, size_t errlen)
 {
 	(void)st;
@@ -54,29 +76,6 @@ store_query_prepare(store *st, const char *sql, store_query **out, char *err, si
 bot_err
 store_query_run(store_query *q, const json_t *params, size_t max_rows, json_t **rows)
 {
-	/* The engine's own member queries (bot/answer.c): the fake accounts. */
-	if (strstr(q->sql, "FROM members")) {
-		int64_t id = json_integer_value(json_object_get(params, "member"));
-		char name[64];
-		snprintf(name, sizeof(name), "member%lld", (long long)id);
-		*rows = json_array();
-		if (!strstr(q->sql, "account_members")) {
-			json_array_append_new(*rows, json_pack("{s:s}", "name", name));
-			return BOT_OK;
-		}
-		accounts_asked++;
-		for (size_t i = 0; i < fake_n_accounts && i < max_rows; i++)
-			json_array_append_new(*rows, json_pack("{s:s, s:I, s:s, s:s}", "member_name",
-							       name, "id",
-							       (json_int_t)fake_accounts[i].id,
-							       "account_no",
-							       fake_accounts[i].account_no, "name",
-							       fake_accounts[i].name));
-		if (!fake_n_accounts)
-			json_array_append_new(*rows, json_pack("{s:s, s:n, s:n, s:n}", "member_name",
-							       name, "id", "account_no", "name"));
-		return BOT_OK;
-	}
 	queries_run++;
 	json_decref(last_params);
 	last_params = json_deep_copy(params);
