@@ -155,7 +155,9 @@ struct store {
 	/* Deferred sync (store_options.deferred_sync): our own descriptor of
 	 * the WAL file, used only by store_sync(). */
 	int deferred_sync;
-	int64_t wal_pages; /* pages in the WAL after the last commit (manual checkpoints) */
+	/* Pages in the WAL after the last commit (manual checkpoints). Written
+	 * by the owner's commits, read by the checkpointer: atomic. */
+	int64_t wal_pages;
 	sqlite3 *aside;    /* store_checkpoint_aside()'s own connection */
 	char *path;
 	char *wal_path;
@@ -168,6 +170,32 @@ struct store_query {
 	store *st;
 	sqlite3_stmt *stmt;
 };
+
+/* The aside connection's busy handler. A RESTART checkpoint waits for the
+ * owner to be between two batches (it needs the write lock): it asks again
+ * every 100 us, and after half a second settles for a passive pass. */
+static int
+aside_busy(void *arg, int tries)
+{
+	(void)arg;
+	if (tries >= 5000)
+		return 0;
+	usleep(100);
+	return 1;
+}
+
+/* The owner's busy handler: while the checkpointer holds the write lock for a
+ * restart (a few frames to copy and a sync), BEGIN IMMEDIATE waits in steps
+ * of 50 us, not SQLite's default 1, 2, 5, 10 ms, up to 5 s in all. */
+static int
+owner_busy(void *arg, int tries)
+{
+	(void)arg;
+	if (tries >= 100000)
+		return 0;
+	usleep(50);
+	return 1;
+}
 
 /* botd_now(): the injectable clock as UTC text, so demo data and answer
  * queries agree with the daemon's idea of "now" (tests fix it). */
@@ -309,7 +337,7 @@ fail:
 static int
 count_wal_pages(void *arg, sqlite3 *db, const char *name, int pages)
 {
-	((store *)arg)->wal_pages = pages;
+	__atomic_store_n(&((store *)arg)->wal_pages, pages, __ATOMIC_RELAXED);
 	return SQLITE_OK;
 }
 
@@ -346,7 +374,7 @@ store_open(const store_options *opt, store **out, char *err, size_t errlen)
 	 * count as our memory. A 64 MiB page cache holds the demo data and every
 	 * hot page; warm_cache maps the file as it was at start (rovfs, below). */
 	if (exec_sql(st->db,
-		     "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; "
+		     "PRAGMA journal_mode = WAL; "
 		     "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
 		     "PRAGMA mmap_size = 0; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
 		     err, errlen) != SQLITE_OK) {
@@ -355,6 +383,7 @@ store_open(const store_options *opt, store **out, char *err, size_t errlen)
 		set_err(err, errlen, "cannot use database %s: %s", opt->path, why);
 		goto fail;
 	}
+	sqlite3_busy_handler(st->db, owner_busy, NULL);
 	/* warm_cache: answers at a million accounts (2.4 GB) touch pages no
 	 * 64 MiB cache holds, a pread each. rovfs maps the whole file once and,
 	 * unlike SQLite's own mapping, keeps it when another handle changes the
@@ -845,26 +874,48 @@ store_queue_stats(store *st, int *length, double *oldest_wait_s)
 int64_t
 store_wal_pages(const store *st)
 {
-	return st->wal_pages;
+	return __atomic_load_n(&st->wal_pages, __ATOMIC_RELAXED);
+}
+
+static bot_err
+open_aside(store *st)
+{
+	if (sqlite3_open_v2(st->path, &st->aside, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_busy_handler(st->aside, aside_busy, NULL);
+	/* A connection opens the WAL at its first read; until then SQLite
+	 * treats it as a rollback-journal database, and a checkpoint through it
+	 * does nothing at all. */
+	if (sqlite3_exec(st->aside, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		goto fail;
+	return BOT_OK;
+fail:
+	log_error("store: cannot open a connection to checkpoint: %s",
+		  st->aside ? sqlite3_errmsg(st->aside) : "out of memory");
+	sqlite3_close_v2(st->aside);
+	st->aside = NULL;
+	return BOT_ERR_DB;
 }
 
 bot_err
-store_checkpoint_aside(store *st)
+store_checkpoint_aside(store *st, int restart, int *wal_frames)
 {
 	/* A connection of its own: a passive checkpoint copies pages while the
 	 * owner's handle goes on committing (it never takes the write lock). */
-	if (!st->aside) {
-		if (sqlite3_open_v2(st->path, &st->aside, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-				    NULL) != SQLITE_OK) {
-			log_error("store: cannot open a connection to checkpoint: %s",
-				  st->aside ? sqlite3_errmsg(st->aside) : "out of memory");
-			sqlite3_close_v2(st->aside);
-			st->aside = NULL;
-			return BOT_ERR_DB;
-		}
-	}
-	int rc = sqlite3_wal_checkpoint_v2(st->aside, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-	if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+	if (!st->aside && open_aside(st) != BOT_OK)
+		return BOT_ERR_DB;
+	int frames = 0;
+	int rc = sqlite3_wal_checkpoint_v2(st->aside, NULL,
+					   restart ? SQLITE_CHECKPOINT_RESTART
+						   : SQLITE_CHECKPOINT_PASSIVE,
+					   &frames, NULL);
+	if (wal_frames)
+		*wal_frames = frames;
+	if (rc == SQLITE_BUSY)
+		return BOT_ERR_CONFLICT;
+	if (rc != SQLITE_OK) {
 		log_error("store: checkpoint failed: %s", sqlite3_errmsg(st->aside));
 		return BOT_ERR_DB;
 	}

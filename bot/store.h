@@ -138,12 +138,18 @@ bot_err store_queue_stats(store *st, int *length, double *oldest_wait_s);
 /* Copies the WAL into the database without blocking (the server calls it from
  * a timer, so commits do not pay for checkpoints). */
 void store_checkpoint(store *st);
-/* Pages in the WAL after the last commit (counted with manual_checkpoint). */
+/* Pages in the WAL after the last commit (counted with manual_checkpoint).
+ * Safe to call from any thread. */
 int64_t store_wal_pages(const store *st);
-/* A passive checkpoint through a connection of the store's own, for one
- * thread other than the owner's: it copies the WAL back while the owner goes
- * on committing. The WAL starts over once a pass has caught up. */
-bot_err store_checkpoint_aside(store *st);
+/* A checkpoint through a connection of the store's own, for one thread other
+ * than the owner's. Passive (RESTART 0): copies the WAL back while the owner
+ * goes on committing, without a lock the owner waits for. RESTART 1: also
+ * makes the owner's next batch write the WAL from its start again; it takes
+ * the write lock between two of the owner's batches, so it is for after a
+ * passive pass, when little is left to copy. BOT_ERR_CONFLICT when no such
+ * moment came within half a second (the pass was passive then). *WAL_FRAMES
+ * (may be NULL): frames in the WAL before a restart takes effect. */
+bot_err store_checkpoint_aside(store *st, int restart, int *wal_frames);
 /* Claims the waiting handoff of CONV_ID for AGENT_ID (inside the open batch).
  * BOT_ERR_CONFLICT when someone holds it already, BOT_ERR_NOT_FOUND when it
  * is not in the queue. Sets the conversation's state to "agent". */
