@@ -90,9 +90,9 @@ UNIT_BINS  := $(patsubst %,$(BUILD)/tests/test_%,$(UNIT_TESTS))
 # Extra modules a unit test needs, when its module calls them.
 UNIT_DEPS_intent := normalize slot
 UNIT_DEPS_answer := template
-UNIT_DEPS_dialog := intent normalize slot answer template store rovfs clock hours embedded_sql
-UNIT_DEPS_store  := rovfs clock embedded_sql
-UNIT_DEPS_durability := store rovfs clock embedded_sql
+UNIT_DEPS_dialog := intent normalize slot answer template store waitq rovfs clock hours embedded_sql
+UNIT_DEPS_store  := waitq rovfs clock embedded_sql
+UNIT_DEPS_durability := store waitq rovfs clock embedded_sql
 UNIT_DEPS_config := clock hours
 UNIT_DEPS_hours  := clock
 UNIT_DEPS_agentproto := chatproto frame

@@ -462,7 +462,7 @@ batch_begin(void)
 /* The handoff side, below: chat frames reach agents through these. */
 static void queue_changed(void);
 static void queue_joined(const char *conv_id);
-static void agents_snapshot(json_t *items);
+static void agents_snapshot(void);
 static void conv_map_add(session *s);
 static void to_agent(int64_t agent_id, json_t *obj);
 static void to_customer(const char *id, json_t *obj);
@@ -901,17 +901,23 @@ presence_changed(void)
 	dialog_set_presence(srv.deps->dlg, n, &srv.hours);
 }
 
-/* Estimated wait for queue POSITION: recent handling time per agent slot,
- * plus the time until agents are back when none can answer now. */
+/* Recent handling time of one conversation, in seconds: read once for a
+ * pass over the waiting customers, not once for each of them. */
 static int
-eta_seconds(int position, time_t now, int *open, time_t *returns_at)
+handle_time_s(void)
 {
 	int avg = 0;
 	store_handle_time_avg(srv.deps->st, &avg);
-	if (avg <= 0)
-		avg = 300; /* no history yet: five minutes a conversation */
+	return avg > 0 ? avg : 300; /* no history yet: five minutes a conversation */
+}
+
+/* Estimated wait for queue POSITION: AVG_S of handling per agent slot, plus
+ * the time until agents are back when none can answer now. */
+static int
+eta_seconds(int position, int avg_s, time_t now, int *open, time_t *returns_at)
+{
 	int agents = srv.agents_online > 0 ? srv.agents_online : 1;
-	int eta = ((position + agents - 1) / agents) * avg;
+	int eta = ((position + agents - 1) / agents) * avg_s;
 	*open = srv.agents_online > 0 && hours_open(&srv.hours, now);
 	*returns_at = 0;
 	if (!*open) {
@@ -924,16 +930,23 @@ eta_seconds(int position, time_t now, int *open, time_t *returns_at)
 	return eta;
 }
 
+/* A place in the queue to tell a customer (send_queued's argument). */
+typedef struct queue_place {
+	int position;
+	int handle_time_s;
+} queue_place;
+
 static void
 send_queued(session *s, void *arg)
 {
-	int position = *(int *)arg;
+	const queue_place *place = arg;
+	int position = place->position;
 	if (s->last_position == position)
 		return;
 	s->last_position = position;
 	int open;
 	time_t back, now = clock_now();
-	int eta = eta_seconds(position, now, &open, &back);
+	int eta = eta_seconds(position, place->handle_time_s, now, &open, &back);
 	json_t *o = json_pack("{s:s, s:i, s:i, s:i, s:b}", "type", "queued", "position", position,
 			      "eta_s", eta, "agents_online", srv.agents_online, "open", open);
 	if (o && back) {
@@ -964,57 +977,46 @@ annotate_queue(json_t *items, time_t now)
 	}
 }
 
-/* Sends every agent the queue snapshot (the first QUEUE_SNAPSHOT_MAX of
- * ITEMS, borrowed); reads the queue itself when ITEMS is NULL. Costs nothing
- * when no agent is connected. */
+/* Sends every agent the queue snapshot: the first QUEUE_SNAPSHOT_MAX waiting.
+ * Costs nothing when no agent is connected. */
 static void
-agents_snapshot(json_t *items)
+agents_snapshot(void)
 {
 	int any = 0;
 	for (session *a = srv.agents; a; a = a->agent_next)
 		any |= a->authed;
 	if (!any)
 		return;
-	json_t *own = NULL;
-	if (!items) {
-		if (store_queue_waiting(srv.deps->st, QUEUE_SNAPSHOT_MAX, &own) != BOT_OK)
-			return;
-		annotate_queue(own, clock_now());
-		items = own;
-	}
-	json_t *shown = json_array();
-	for (size_t i = 0; i < json_array_size(items) && i < QUEUE_SNAPSHOT_MAX; i++)
-		json_array_append(shown, json_array_get(items, i));
-	char *snap = dump_frame(json_pack("{s:s, s:o, s:i}", "type", "queue", "items", shown,
+	json_t *items = NULL;
+	if (store_queue_waiting(srv.deps->st, QUEUE_SNAPSHOT_MAX, &items) != BOT_OK)
+		return;
+	annotate_queue(items, clock_now());
+	char *snap = dump_frame(json_pack("{s:s, s:o, s:i}", "type", "queue", "items", items,
 					  "agents_online", srv.agents_online));
 	for (session *a = srv.agents; snap && a; a = a->agent_next)
 		if (a->authed)
 			send_text_to(a, snap);
 	free(snap);
-	json_decref(own);
 }
 
 /* The queue moved (a claim, a requeue, a transfer back, a change in who is
  * online): every waiting customer whose position or estimate may have
  * changed gets a `queued` frame, and agents the new snapshot. One pass over
- * the waiting list, one map lookup per waiting conversation. */
+ * the store's copy of the queue order, one map lookup per waiting
+ * conversation; only the snapshot's rows are read from the database. */
 static void
 queue_changed(void)
 {
-	json_t *items = NULL;
-	if (store_queue_waiting(srv.deps->st, 0, &items) != BOT_OK)
-		return;
-	annotate_queue(items, clock_now());
-	size_t i;
-	json_t *it;
-	json_array_foreach(items, i, it)
-	{
-		int position = (int)i + 1;
-		for_conversation(json_string_value(json_object_get(it, "conversation")),
-				 send_queued, &position);
+	const waitq *order = NULL;
+	if (store_queue_order(srv.deps->st, &order) == BOT_OK) {
+		queue_place place = {0, handle_time_s()};
+		/* send_queued reads nothing from the store, so ORDER stays valid. */
+		for (size_t i = 0; i < order->len; i++) {
+			place.position = (int)i + 1;
+			for_conversation(order->v[i].conv, send_queued, &place);
+		}
 	}
-	agents_snapshot(items);
-	json_decref(items);
+	agents_snapshot();
 }
 
 /* CONV_ID joined the queue (or its customer came back): it gets its own
@@ -1022,12 +1024,13 @@ queue_changed(void)
 static void
 queue_joined(const char *conv_id)
 {
-	int position;
-	if (store_queue_position(srv.deps->st, conv_id, &position) == BOT_OK) {
+	queue_place place = {0, 0};
+	if (store_queue_position(srv.deps->st, conv_id, &place.position) == BOT_OK) {
+		place.handle_time_s = handle_time_s();
 		for_conversation(conv_id, clear_position, NULL);
-		for_conversation(conv_id, send_queued, &position);
+		for_conversation(conv_id, send_queued, &place);
 	}
-	agents_snapshot(NULL);
+	agents_snapshot();
 }
 
 static void
@@ -1404,7 +1407,7 @@ tick_cb(lws_sorted_usec_list_t *sul)
 	if (changed)
 		queue_changed();
 	else if (srv.snapshot_due)
-		agents_snapshot(NULL);
+		agents_snapshot();
 	srv.snapshot_due = 0;
 	/* The durability threads checkpoint in the background; should they fall
 	 * behind a busy writer, the loop catches the WAL up itself. */

@@ -45,7 +45,8 @@ enum stmt_id {
 	ST_KAKAO_MEMBER,
 	ST_HANDOFF_INSERT,
 	ST_QUEUE_WAITING,
-	ST_QUEUE_POSITION,
+	ST_QUEUE_KEY,
+	ST_QUEUE_KEYS,
 	ST_QUEUE_STATS,
 	ST_HANDOFF_CLAIM,
 	ST_HANDOFF_OWNER,
@@ -114,11 +115,13 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"ORDER BY h.priority DESC, h.enqueued_at, h.id LIMIT ?1",
 	[ST_QUEUE_STATS] = "SELECT COUNT(*), strftime('%s', ?1) - strftime('%s', MIN(enqueued_at)) "
 			   "FROM handoffs WHERE state = 'waiting'",
-	[ST_QUEUE_POSITION] =
-		"SELECT COUNT(*) FROM handoffs h, (SELECT priority AS p, enqueued_at AS e, id AS i "
-		"FROM handoffs WHERE conversation_id = ?1 AND state = 'waiting') me WHERE h.state = "
-		"'waiting' AND (h.priority > me.p OR (h.priority = me.p AND (h.enqueued_at < me.e "
-		"OR (h.enqueued_at = me.e AND h.id <= me.i))))",
+	/* The queue's order (waitq.h): enqueued_at in seconds for waitq, the
+	 * text (one format, so the same order) for the index handoffs_queue. */
+	[ST_QUEUE_KEY] = "SELECT priority, CAST(strftime('%s', enqueued_at) AS INTEGER), id FROM "
+			 "handoffs WHERE conversation_id = ?1 AND state = 'waiting'",
+	[ST_QUEUE_KEYS] = "SELECT priority, CAST(strftime('%s', enqueued_at) AS INTEGER), id, "
+			  "conversation_id FROM handoffs WHERE state = 'waiting' ORDER BY "
+			  "priority DESC, enqueued_at, id",
 	[ST_HANDOFF_CLAIM] = "UPDATE handoffs SET state = 'claimed', agent_id = ?2, claimed_at = ?3 "
 			     "WHERE conversation_id = ?1 AND state = 'waiting'",
 	[ST_HANDOFF_OWNER] = "SELECT agent_id FROM handoffs WHERE conversation_id = ?1 AND "
@@ -159,6 +162,12 @@ struct store {
 	 * by the owner's commits, read by the checkpointer: atomic. */
 	int64_t wal_pages;
 	sqlite3 *aside;    /* store_checkpoint_aside()'s own connection */
+	/* The waiting handoffs in queue order, kept up to date by the
+	 * functions below that change them, so that a place in the queue is a
+	 * search and not a count. Reloaded from the table after a rollback,
+	 * when it cannot tell what was undone. */
+	waitq queue;
+	int queue_valid;
 	char *path;
 	char *wal_path;
 	int wal_fd;
@@ -459,6 +468,7 @@ store_close(store *st)
 		sqlite3_close_v2(st->aside);
 	if (st->wal_fd >= 0)
 		close(st->wal_fd);
+	waitq_free(&st->queue);
 	free(st->path);
 	free(st->wal_path);
 	free(st);
@@ -518,6 +528,7 @@ store_batch_commit(store *st)
 	if (rc != SQLITE_DONE) {
 		log_error("store: commit failed: %s", sqlite3_errmsg(st->db));
 		step_reset(st->stmt[ST_ROLLBACK]);
+		st->queue_valid = 0;
 		return BOT_ERR_DB;
 	}
 	return BOT_OK;
@@ -532,8 +543,10 @@ store_turn_begin(store *st)
 void
 store_turn_end(store *st, int keep)
 {
-	if (!keep)
+	if (!keep) {
 		step_reset(st->stmt[ST_ROLLBACK_TO]);
+		st->queue_valid = 0; /* the turn may have moved the queue */
+	}
 	step_reset(st->stmt[ST_RELEASE]);
 }
 
@@ -544,6 +557,7 @@ store_batch_rollback(store *st)
 		return;
 	step_reset(st->stmt[ST_ROLLBACK]);
 	st->in_batch = 0;
+	st->queue_valid = 0;
 }
 
 int
@@ -797,6 +811,55 @@ store_messages_after(store *st, const char *conv_id, int64_t after, store_messag
 
 /* ---- the handoff queue ---------------------------------------------------- */
 
+/* KEY of CONV_ID's waiting handoff: BOT_ERR_NOT_FOUND when it is not waiting. */
+static bot_err
+queue_key(store *st, const char *conv_id, waitq_key *key)
+{
+	sqlite3_stmt *s = st->stmt[ST_QUEUE_KEY];
+	sqlite3_bind_text(s, 1, conv_id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*key = (waitq_key){sqlite3_column_int(s, 0), sqlite3_column_int64(s, 1),
+				   sqlite3_column_int64(s, 2)};
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_ROW ? BOT_OK : rc == SQLITE_DONE ? BOT_ERR_NOT_FOUND : BOT_ERR_DB;
+}
+
+/* Reads the waiting handoffs into st->queue unless it is up to date. */
+static bot_err
+queue_load(store *st)
+{
+	if (st->queue_valid)
+		return BOT_OK;
+	waitq_clear(&st->queue);
+	sqlite3_stmt *s = st->stmt[ST_QUEUE_KEYS];
+	bot_err err = BOT_OK;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		waitq_key k = {sqlite3_column_int(s, 0), sqlite3_column_int64(s, 1),
+			       sqlite3_column_int64(s, 2)};
+		const char *conv = (const char *)sqlite3_column_text(s, 3);
+		if ((err = waitq_add(&st->queue, &k, conv ? conv : "")) != BOT_OK)
+			break;
+	}
+	sqlite3_reset(s);
+	if (err == BOT_OK && rc != SQLITE_DONE)
+		err = BOT_ERR_DB;
+	st->queue_valid = err == BOT_OK;
+	return err;
+}
+
+/* CONV_ID's handoff is waiting now (enqueued or sent back): its place. */
+static void
+queue_note_waiting(store *st, const char *conv_id)
+{
+	waitq_key k;
+	if (st->queue_valid &&
+	    (queue_key(st, conv_id, &k) != BOT_OK || waitq_add(&st->queue, &k, conv_id) != BOT_OK))
+		st->queue_valid = 0;
+}
+
 bot_err
 store_handoff_enqueue(store *st, store_conversation *conv, const char *reason, int priority,
 		      const char *intent, const char *slots_json, const char *attachments_json)
@@ -818,6 +881,7 @@ store_handoff_enqueue(store *st, store_conversation *conv, const char *reason, i
 		log_error("store: handoff insert failed: %s", sqlite3_errmsg(st->db));
 		return BOT_ERR_DB;
 	}
+	queue_note_waiting(st, conv->id);
 	snprintf(conv->state, sizeof(conv->state), "queued");
 	return store_conversation_update(st, conv);
 }
@@ -845,15 +909,33 @@ col_json_iso(sqlite3_stmt *s, int col)
 bot_err
 store_queue_position(store *st, const char *conv_id, int *position)
 {
-	sqlite3_stmt *s = st->stmt[ST_QUEUE_POSITION];
-	sqlite3_bind_text(s, 1, conv_id, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(s);
-	*position = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc != SQLITE_ROW)
-		return BOT_ERR_DB;
-	return *position ? BOT_OK : BOT_ERR_NOT_FOUND;
+	*position = 0;
+	waitq_key k;
+	bot_err rc = queue_key(st, conv_id, &k);
+	if (rc != BOT_OK)
+		return rc;
+	/* Should the order ever be out of step with the table, read it again
+	 * once rather than give a wrong place. */
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if ((rc = queue_load(st)) != BOT_OK)
+			return rc;
+		size_t at = waitq_position(&st->queue, &k);
+		if (at) {
+			*position = (int)at;
+			return BOT_OK;
+		}
+		st->queue_valid = 0;
+	}
+	log_error("store: handoff %lld waits but has no place in the queue", (long long)k.id);
+	return BOT_ERR_DB;
+}
+
+bot_err
+store_queue_order(store *st, const waitq **order)
+{
+	bot_err rc = queue_load(st);
+	*order = rc == BOT_OK ? &st->queue : NULL;
+	return rc;
 }
 
 bot_err
@@ -987,6 +1069,8 @@ store_handoff_claim(store *st, const char *conv_id, int64_t agent_id)
 {
 	char now[20];
 	clock_format_utc(clock_now(), now);
+	waitq_key k;
+	int placed = st->queue_valid && queue_key(st, conv_id, &k) == BOT_OK;
 	sqlite3_stmt *s = st->stmt[ST_HANDOFF_CLAIM];
 	sqlite3_bind_text(s, 1, conv_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, agent_id);
@@ -998,6 +1082,8 @@ store_handoff_claim(store *st, const char *conv_id, int64_t agent_id)
 		return store_handoff_owner(st, conv_id, &owner) == BOT_OK ? BOT_ERR_CONFLICT
 									   : BOT_ERR_NOT_FOUND;
 	}
+	if (!placed || !waitq_remove(&st->queue, &k))
+		st->queue_valid = 0;
 	return set_conv_state(st, conv_id, "agent");
 }
 
@@ -1026,6 +1112,8 @@ store_handoff_release(store *st, const char *conv_id, const char *how, int64_t t
 		return BOT_ERR_DB;
 	if (sqlite3_changes(st->db) == 0)
 		return BOT_ERR_NOT_FOUND;
+	if (s == st->stmt[ST_HANDOFF_REQUEUE])
+		queue_note_waiting(st, conv_id);
 	return set_conv_state(st, conv_id, state);
 }
 

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <jansson.h>
 #include "err.h"
+#include "waitq.h"
 
 typedef struct store store;
 
@@ -131,8 +132,15 @@ bot_err store_handoff_enqueue(store *st, store_conversation *conv, const char *r
  * "member":{"id","name"}|null,"preview"}. Caller owns *OUT. */
 bot_err store_queue_waiting(store *st, int limit, json_t **out);
 /* 1-based place of CONV_ID in the waiting queue; BOT_ERR_NOT_FOUND when it is
- * not waiting. Costs a count over those ahead, not a read of the queue. */
+ * not waiting. An indexed lookup and a binary search in the store's copy of
+ * the queue's order (the first call reads that copy from the table). */
 bot_err store_queue_position(store *st, const char *conv_id, int *position);
+/* The waiting conversations in queue order, the same as
+ * store_queue_waiting's, in *ORDER: borrowed, valid until the store's next
+ * call. The store keeps it in step with what its own functions change (and
+ * reads it again after a rollback); a change made to the file by another
+ * program is seen after the daemon restarts. */
+bot_err store_queue_order(store *st, const waitq **order);
 /* How many conversations wait, and for how long the oldest has (seconds). */
 bot_err store_queue_stats(store *st, int *length, double *oldest_wait_s);
 /* Copies the WAL into the database without blocking (the server calls it from

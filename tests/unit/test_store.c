@@ -1021,6 +1021,82 @@ test_claim_release_resolve_rate(void **state)
 	assert_int_equal(avg, 200); /* (300 + 100) / 2 */
 }
 
+/* The store's copy of the queue order against the table, entry by entry,
+ * and every conversation's place. */
+static void
+assert_order_matches_table(store *st, size_t want_len)
+{
+	json_t *q = NULL;
+	const waitq *order = NULL;
+	assert_int_equal(store_queue_waiting(st, 0, &q), BOT_OK);
+	assert_int_equal(store_queue_order(st, &order), BOT_OK);
+	assert_int_equal(json_array_size(q), want_len);
+	assert_int_equal(order->len, want_len);
+	for (size_t i = 0; i < want_len; i++) {
+		assert_string_equal(order->v[i].conv, queue_conv(q, i));
+		int pos = 0;
+		assert_int_equal(store_queue_position(st, queue_conv(q, i), &pos), BOT_OK);
+		assert_int_equal(pos, (int)i + 1);
+	}
+	json_decref(q);
+}
+
+/* The copy is read once and then follows every change the store makes:
+ * enqueues (at the back, or ahead by priority), claims from the middle,
+ * requeues to the front, and rollbacks of each. */
+static void
+test_queue_order_follows_changes(void **state)
+{
+	store *st = *state;
+	store_conversation c[6];
+	for (int i = 0; i < 6; i++)
+		new_conv(st, 1 + i % 3, &c[i]);
+	enqueue(st, &c[0], "agent_request", 0);
+	assert_order_matches_table(st, 1); /* read from the table here */
+	clock_set_fixed(T0 + 30);
+	enqueue(st, &c[1], "not_understood", 0);
+	enqueue(st, &c[2], "needs_human", 1); /* ahead of both */
+	clock_set_fixed(T0 + 60);
+	enqueue(st, &c[3], "agent_request", 0);
+	assert_order_matches_table(st, 4);
+
+	/* A claim from the middle. */
+	assert_int_equal(store_batch_begin(st), BOT_OK);
+	assert_int_equal(store_handoff_claim(st, c[1].id, 1), BOT_OK);
+	assert_int_equal(store_batch_commit(st), BOT_OK);
+	assert_order_matches_table(st, 3);
+
+	/* Sent back: to the front, ahead of priority 1. */
+	assert_int_equal(store_batch_begin(st), BOT_OK);
+	assert_int_equal(store_handoff_release(st, c[1].id, "queue", 0), BOT_OK);
+	assert_int_equal(store_batch_commit(st), BOT_OK);
+	assert_order_matches_table(st, 4);
+	int pos = 0;
+	assert_int_equal(store_queue_position(st, c[1].id, &pos), BOT_OK);
+	assert_int_equal(pos, 1);
+
+	/* Undone: a claim in a batch rolled back, an enqueue in a turn rolled
+	 * back inside a batch that commits. */
+	assert_int_equal(store_batch_begin(st), BOT_OK);
+	assert_int_equal(store_handoff_claim(st, c[2].id, 2), BOT_OK);
+	store_batch_rollback(st);
+	assert_order_matches_table(st, 4);
+	assert_int_equal(store_batch_begin(st), BOT_OK);
+	assert_int_equal(store_turn_begin(st), BOT_OK);
+	assert_int_equal(store_handoff_enqueue(st, &c[4], "agent_request", 0, NULL, NULL, NULL),
+			 BOT_OK);
+	store_turn_end(st, 0);
+	assert_int_equal(store_turn_begin(st), BOT_OK);
+	assert_int_equal(store_handoff_enqueue(st, &c[5], "agent_request", 0, NULL, NULL, NULL),
+			 BOT_OK);
+	store_turn_end(st, 1);
+	assert_int_equal(store_batch_commit(st), BOT_OK);
+	assert_order_matches_table(st, 5);
+	assert_int_equal(store_queue_position(st, c[4].id, &pos), BOT_ERR_NOT_FOUND);
+	assert_int_equal(store_queue_position(st, c[5].id, &pos), BOT_OK);
+	assert_int_equal(pos, 5);
+}
+
 static void
 test_rollback_undoes_claim(void **state)
 {
@@ -1296,6 +1372,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_members, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_order_and_position, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_claim_release_resolve_rate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queue_order_follows_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback_undoes_claim, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_packet_and_notes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_query_prepare_refuses, setup, teardown),
