@@ -2,7 +2,7 @@
 # The intent benchmark (bench-intents) lives in the top Makefile.
 
 BENCH_BINS := $(BUILD)/tests/loadgen $(BUILD)/tests/echo_server $(BUILD)/tests/bench_answer \
-	$(BUILD)/tests/bench_intents $(BUILD)/tests/bench_turn
+	$(BUILD)/tests/bench_intents $(BUILD)/tests/bench_turn $(BUILD)/tests/bench_queue
 
 $(BUILD)/tests/loadgen: tests/bench/loadgen.c tests/bench/benchutil.c $(BUILD)/obj/token.o \
 		$(BUILD)/obj/err.o | $(BUILD)/tests
@@ -20,6 +20,10 @@ $(BUILD)/tests/bench_answer: tests/bench/bench_answer.c tests/bench/benchutil.c 
 # The customer turn in-process, writes and commits included.
 $(BUILD)/tests/bench_turn: tests/bench/bench_turn.c tests/bench/benchutil.c $(LIB_OBJS) $(EMBED_OBJ) | $(BUILD)/tests
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ibot -Itests/bench -o $@ tests/bench/bench_turn.c tests/bench/benchutil.c $(LIB_OBJS) $(EMBED_OBJ) $(PKG_LIBS) -lm
+
+# The agent queue as it grows: joins and places with 1,000 and 100,000 waiting.
+$(BUILD)/tests/bench_queue: tests/bench/bench_queue.c $(LIB_OBJS) $(EMBED_OBJ) | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ibot -o $@ $^ $(PKG_LIBS) -lm
 
 .PHONY: bench bench-build bench-smoke
 bench-build: all $(BENCH_BINS)

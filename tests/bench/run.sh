@@ -36,6 +36,7 @@ ECHO=$BUILD/tests/echo_server
 ANSWER=$BUILD/tests/bench_answer
 INTENTS=$BUILD/tests/bench_intents
 TURN=$BUILD/tests/bench_turn
+QUEUE=$BUILD/tests/bench_queue
 WORK=$(mktemp -d /tmp/botd-bench.XXXXXX)
 mkdir -p "$DATA"
 
@@ -47,7 +48,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-for b in "$BOTD" "$LOADGEN" "$ECHO" "$ANSWER" "$INTENTS" "$TURN"; do
+for b in "$BOTD" "$LOADGEN" "$ECHO" "$ANSWER" "$INTENTS" "$TURN" "$QUEUE"; do
 	[ -x "$b" ] || { echo "run.sh: $b is missing; run make bench" >&2; exit 2; }
 done
 
@@ -129,6 +130,13 @@ ANS_DEMO=$($PIN_SRV "$ANSWER" --db "$WORK/answer-demo.db" --demo --members 1-11 
 echo "== customer turn (in-process, with writes)" >&2
 TURN_OUT=$($PIN_SRV "$TURN" --db "$WORK/turn.db" --demo --seconds "$ANS_S" 2>>"$WORK/answer.log")
 
+# 2c. the agent queue as it grows (joins and places at two queue lengths)
+echo "== agent queue (in-process)" >&2
+QUEUE_SIZES=$([ "$SMOKE" = 1 ] && echo 1000,5000 || echo 1000,100000)
+QUEUE_OUT=$($PIN_SRV "$QUEUE" --db "$WORK/queue.db" --sizes "$QUEUE_SIZES" 2>>"$WORK/answer.log")
+Q_SMALL=$(printf '%s\n' "$QUEUE_OUT" | head -1)
+Q_BIG=$(printf '%s\n' "$QUEUE_OUT" | tail -1)
+
 # 3. echo vs botd, closed loop, back to back
 echo "== echo server, $CONNS connections" >&2
 EPORT=$(free_port)
@@ -197,8 +205,12 @@ PER_CONN=$(awk -v a="$RSS0" -v b="$RSS1" -v n="$IDLE_READY" 'BEGIN { if (n > 0) 
 # whole database, same seed and question order at both sizes. The sizes run
 # alternately SCALE_PAIRS times, since the machine is shared and a pair sees
 # the same load; the table shows medians, the ratio is the median of the
-# pairs' ratios. Then a cold start: the big file evicted from the OS page
-# cache (that file only), with and without the warm-up.
+# pairs' ratios. Every run first evicts its file from the OS page cache
+# (--drop-os-cache, that file only), so the warm-up at open reads both sizes
+# the same way: the same file answered 36 us or 50 us a question depending
+# on how its pages had come into the page cache (read ahead at open, or left
+# there by earlier small writes), which is not what this compares. Then the
+# cold start without the warm-up.
 echo "== data scale (gen-data 1000 and $BIG accounts)" >&2
 for n in 1000 "$BIG"; do
 	if [ ! -s "$DATA/gen-$n.db" ]; then
@@ -210,7 +222,7 @@ median() { # median FORMAT NUMBER...
 	local f=$1; shift
 	printf '%s\n' "$@" | grep -v '^$' | sort -g | awk -v f="$f" '{ v[NR] = $1 } END { if (NR) printf f, (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
-SCALE_FLAGS="--warm --commit-each"
+SCALE_FLAGS="--warm --commit-each --drop-os-cache"
 S_MEAN=(); S_P50=(); S_P99=(); B_MEAN=(); B_P50=(); B_P99=(); RATIOS=(); B_CACHED=()
 for _ in $(seq 1 "$SCALE_PAIRS"); do
 	SMALL_OUT=$($PIN_SRV "$ANSWER" --db "$DATA/gen-1000.db" --members 1-1000 --seconds "$ANS_S" $SCALE_FLAGS 2>>"$WORK/answer.log")
@@ -224,7 +236,7 @@ done
 RATIO_MED=$(median %.3f "${RATIOS[@]}")
 SCALE=$(awk -v r="$RATIO_MED" 'BEGIN { if (r > 0) printf "%+.0f%%", (r - 1) * 100; else print "n/a" }')
 RATIO_LIST=$(printf '%s ' "${RATIOS[@]}")
-COLD_OUT=$($PIN_SRV "$ANSWER" --db "$DATA/gen-$BIG.db" --members "1-$BIG" --seconds "$ANS_S" $SCALE_FLAGS --drop-os-cache 2>>"$WORK/answer.log")
+COLD_OUT=$BIG_OUT # the last pair's: every run starts cold
 COLD_NOWARM_OUT=$($PIN_SRV "$ANSWER" --db "$DATA/gen-$BIG.db" --members "1-$BIG" --seconds "$ANS_S" --commit-each --drop-os-cache 2>>"$WORK/answer.log")
 BIG_MB=$(awk -v b="$(stat -c %s "$DATA/gen-$BIG.db")" 'BEGIN { printf "%.0f", b / 1e6 }')
 
@@ -248,7 +260,7 @@ cat > "$WORK/table.md" <<EOF
 Machine: $CPU_MODEL, $(nproc) CPUs, $RAM RAM, Linux $(uname -r); $PINNED.
 Load average before/after: $LOAD0 / $LOAD1 (other work on the machine shows here).
 Mode: $([ "$SMOKE" = 1 ] && echo "smoke (short runs, small sizes: not for comparison)" || echo "full"); ${DUR} s measured per load run after ${WARM} s warm-up; durability on (WAL; no ack before the WAL holding it is fdatasync'ed: botd commits with synchronous=NORMAL and its syncer thread syncs; bench_turn commits with FULL).
-Data scale: bench_answer ${SCALE_FLAGS} (database mapped and read once at open, as botd's warm_cache; a commit before every question, as botd's loop); ${ANS_S} s per run, 1,000 and ${BIG} accounts alternately ${SCALE_PAIRS} times, medians; share of the ${BIG}-account file in the OS page cache before/after open: $(printf '%s%% ' "${B_CACHED[@]}")
+Data scale: bench_answer ${SCALE_FLAGS} (each file evicted from the OS page cache, then mapped and read once at open, as botd's warm_cache; a commit before every question, as botd's loop); ${ANS_S} s per run, 1,000 and ${BIG} accounts alternately ${SCALE_PAIRS} times, medians; share of the ${BIG}-account file in the OS page cache before/after open: $(printf '%s%% ' "${B_CACHED[@]}")
 
 | benchmark | result | target |
 |---|---|---|
@@ -256,6 +268,7 @@ Data scale: bench_answer ${SCALE_FLAGS} (database mapped and read once at open, 
 | intent engine, long messages (1-3.5 KiB) | ${INT_LONG} ns/message | |
 | answer path in-process (match+query+render), demo cast | $(kv "$ANS_DEMO" per_s)/s; p50 $(kv "$ANS_DEMO" total_p50_us) us, p99 $(kv "$ANS_DEMO" total_p99_us) us | |
 | customer turn in-process (dialog + its writes, commit per 20 turns), demo cast | $(kv "$TURN_OUT" per_s) turns/s; $(kv "$TURN_OUT" cpu_us_per_turn) us CPU per turn; commit $(kv "$TURN_OUT" commit_wall_us) us wall | |
+| agent queue in-process: a new conversation joins (insert, place, commit) / the place of one waiting / the pass telling everyone their place, per waiting | $(kv "$Q_SMALL" waiting) waiting: $(kv "$Q_SMALL" join_us) / $(kv "$Q_SMALL" place_us) / $(kv "$Q_SMALL" walk_us) us; $(kv "$Q_BIG" waiting) waiting: $(kv "$Q_BIG" join_us) / $(kv "$Q_BIG" place_us) / $(kv "$Q_BIG" walk_us) us | no growth with the queue |
 | echo server (lws, same frames), $CONNS conns closed loop | $(kv "$ECHO_OUT" answered_per_s) msg/s; p50 $(kv "$ECHO_OUT" p50_us) us, p99 $(kv "$ECHO_OUT" p99_us) us; server CPU ${ECHO_SRV_CPU}%, generator CPU $(kv "$ECHO_OUT" gen_cpu_pct)%$(saturated "$(kv "$ECHO_OUT" gen_cpu_pct)") | |
 | botd /ws/chat, $CONNS conns closed loop | $(kv "$CHAT_OUT" answered_per_s) answered/s; p50 $(kv "$CHAT_OUT" p50_us) us, p99 $(kv "$CHAT_OUT" p99_us) us, p99.9 $(kv "$CHAT_OUT" p999_us) us; server CPU ${CHAT_SRV_CPU}%, generator CPU $(kv "$CHAT_OUT" gen_cpu_pct)%; handoffs $(kv "$CHAT_OUT" escalations), errors $(kv "$CHAT_OUT" errors) | |
 | botd, same without handoffs (diagnosis: no agent-queue growth) | $(kv "$NOH_OUT" answered_per_s) answered/s; p50 $(kv "$NOH_OUT" p50_us) us, p99 $(kv "$NOH_OUT" p99_us) us; ratio $(awk -v a="$(kv "$NOH_OUT" answered_per_s)" -v b="$ECHO_RATE" 'BEGIN { if (b > 0) printf "%.3f", a / b }') | |
@@ -270,7 +283,7 @@ cat "$WORK/table.md"
 cp "$WORK/table.md" "$DATA/last-table.md"
 {
 	echo "raw:"
-	for v in ANS_DEMO TURN_OUT ECHO_OUT CHAT_OUT NOH_OUT OPEN_OUT COLD_OUT COLD_NOWARM_OUT; do echo "  $v: ${!v}"; done
+	for v in ANS_DEMO TURN_OUT Q_SMALL Q_BIG ECHO_OUT CHAT_OUT NOH_OUT OPEN_OUT COLD_OUT COLD_NOWARM_OUT; do echo "  $v: ${!v}"; done
 	echo "  data scale runs (1,000 then $BIG, alternately):"
 	sed 's/^/    /' "$WORK/scale.raw"
 } > "$DATA/last-raw.txt"
