@@ -1,6 +1,7 @@
 /* The database handle's VFS when the store reads the whole file into memory
- * (store_options.warm_cache). Like bulkload.c, this file includes sqlite3.h
- * besides store.c: a VFS is written against SQLite's VFS interface.
+ * (store_options.warm_cache); it also gathers the WAL's writes. Like
+ * bulkload.c, this file includes sqlite3.h besides store.c: a VFS is written
+ * against SQLite's VFS interface.
  *
  * Why it exists. At a million accounts (2.4 GB) an answer reads pages that
  * no page cache of a sensible size holds: each is a pread. SQLite's own
@@ -12,10 +13,12 @@
  *
  * What it changes. The main database file of a handle opened with this VFS is
  * mapped once, at open, and the mapping is kept until the handle closes:
- * xUnfetch(NULL) only re-measures the file. Everything else, including all
- * reads that do not come from the mapping, all writes, locking and the WAL,
- * is the default VFS's; SQLite only ever reads through a mapping (a page it
- * will write is copied into its page cache first). Keeping the mapping is
+ * xUnfetch(NULL) only re-measures the file. And the WAL's writes of a commit
+ * go to the file in one write instead of two per page ("the WAL's writes",
+ * below). Everything else, including all reads that do not come from the
+ * mapping, locking and the shared WAL index, is the default VFS's; SQLite
+ * only ever reads through a mapping (a page it will write is copied into its
+ * page cache first). Keeping the mapping is
  * safe because it is MAP_SHARED, a view of the OS page cache: checkpoints show
  * through it, pages newer than the file are read from the WAL (SQLite looks
  * there before it fetches), and a page is handed out only below the file
@@ -36,6 +39,7 @@
 #include "rovfs.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -60,10 +64,22 @@ typedef struct ro_file {
 	sqlite3_int64 valid;     /* pages below this are handed out */
 	sqlite3_int64 limit;     /* PRAGMA mmap_size */
 	int fetch_out;           /* pages handed out and not yet released */
+	/* The WAL's writes, held to go out in one (see "the WAL's writes"). */
+	struct ro_file *wal;     /* main file: its WAL while that is open */
+	struct ro_file *db;      /* WAL: its main file */
+	unsigned char *wbuf;     /* WAL: bytes written and not yet passed on */
+	size_t wlen, wcap;
+	sqlite3_int64 woff;      /* WAL: the file offset of wbuf[0] */
+	int commit_next;         /* WAL: the next write ends a commit frame */
+	int werr;                /* WAL: a write held back failed; said next */
 } ro_file;
 
 static sqlite3_vfs *real_vfs;
 static sqlite3_vfs ro_vfs;
+
+/* Main files open through this VFS, for a WAL to find its own at open. */
+static pthread_mutex_t open_mu = PTHREAD_MUTEX_INITIALIZER;
+static ro_file *open_main[16];
 
 /* ---- the mapping ------------------------------------------------------------- */
 
@@ -133,32 +149,156 @@ ro_map(ro_file *p)
 
 #define REAL(f) (((ro_file *)(f))->real)
 
+/* ---- the WAL's writes ------------------------------------------------------------
+ *
+ * SQLite writes a WAL frame as two writes, its 24-byte header and then the
+ * page, so a commit of 40 pages is 80 pwrite calls. Here they are held in a
+ * buffer while they follow one another and go to the file in one write when
+ * the commit's last frame (the one whose header carries the database size)
+ * is complete: before SQLite publishes the commit in the shared WAL index,
+ * so no other connection can look for a frame that is not in the file yet,
+ * and inside the commit, so a failed write fails the commit. Anything else
+ * that needs the file as written (a read, a sync, the size, a write
+ * elsewhere, a close, a barrier on the shared index) passes the buffer on
+ * first. Held bytes are never acknowledged: the daemon acknowledges a batch
+ * only once its WAL is synced. */
+
+enum { WAL_FRAME_HDR = 24, WAL_BUF_MAX = 8 << 20, WAL_WRITE_MAX = 124 << 10 };
+
+/* Passes the held bytes on to the file. */
+static int
+wal_flush(ro_file *w)
+{
+	int rc = SQLITE_OK;
+	/* The default VFS writes at most 128 KiB - 1 in one call (os_unix.c
+	 * masks the length to 17 bits), so in pieces below that. */
+	for (size_t done = 0; done < w->wlen && rc == SQLITE_OK; done += WAL_WRITE_MAX) {
+		size_t n = w->wlen - done < WAL_WRITE_MAX ? w->wlen - done : WAL_WRITE_MAX;
+		rc = w->real->pMethods->xWrite(w->real, w->wbuf + done, (int)n,
+					       w->woff + (sqlite3_int64)done);
+	}
+	w->wlen = 0;
+	w->commit_next = 0;
+	if (rc != SQLITE_OK && !w->werr)
+		w->werr = rc;
+	return rc;
+}
+
+/* A failure of bytes held back, reported once by the next call. */
+static int
+wal_error(ro_file *w)
+{
+	int rc = w->werr;
+	w->werr = SQLITE_OK;
+	return rc;
+}
+
+static int
+wal_write(ro_file *w, const void *buf, int n, sqlite3_int64 off)
+{
+	if (w->werr)
+		return wal_error(w);
+	/* A frame header whose database size is not 0 is a commit's last. */
+	const unsigned char *b = buf;
+	int commit_hdr = n == WAL_FRAME_HDR && (b[4] | b[5] | b[6] | b[7]);
+	int ends_commit = w->commit_next;
+	if (w->wlen && off != w->woff + (sqlite3_int64)w->wlen) {
+		int rc = wal_flush(w);
+		if (rc != SQLITE_OK)
+			return wal_error(w);
+		ends_commit = 0;
+	}
+	if (w->wlen + (size_t)n > w->wcap) {
+		size_t cap = w->wcap ? w->wcap : 256 << 10;
+		while (cap < w->wlen + (size_t)n && cap < WAL_BUF_MAX)
+			cap *= 2;
+		unsigned char *nb = cap >= w->wlen + (size_t)n ? realloc(w->wbuf, cap) : NULL;
+		if (!nb) {
+			/* Too big to hold or no memory: straight through. */
+			int rc = wal_flush(w);
+			if (rc != SQLITE_OK)
+				return wal_error(w);
+			return w->real->pMethods->xWrite(w->real, buf, n, off);
+		}
+		w->wbuf = nb;
+		w->wcap = cap;
+	}
+	if (!w->wlen)
+		w->woff = off;
+	memcpy(w->wbuf + w->wlen, buf, (size_t)n);
+	w->wlen += (size_t)n;
+	w->commit_next = commit_hdr;
+	if (ends_commit && !commit_hdr) {
+		int rc = wal_flush(w);
+		return rc == SQLITE_OK ? SQLITE_OK : wal_error(w);
+	}
+	return SQLITE_OK;
+}
+
+/* The held bytes out before anything that needs the file as written. */
+static int
+wal_settle(ro_file *w)
+{
+	if (w->wlen)
+		wal_flush(w);
+	return w->werr ? wal_error(w) : SQLITE_OK;
+}
+
 static int
 ro_close(sqlite3_file *f)
 {
 	ro_file *p = (ro_file *)f;
+	int held = SQLITE_OK;
+	if (p->is_main || p->db) {
+		pthread_mutex_lock(&open_mu);
+		for (size_t i = 0; i < sizeof(open_main) / sizeof(open_main[0]); i++)
+			if (open_main[i] == p)
+				open_main[i] = NULL;
+		if (p->db)
+			p->db->wal = NULL;
+		if (p->wal)
+			p->wal->db = NULL;
+		pthread_mutex_unlock(&open_mu);
+	}
+	if (p->db || p->wbuf)
+		held = wal_settle(p);
+	free(p->wbuf);
+	p->wbuf = NULL;
 	if (p->map)
 		munmap(p->map, (size_t)p->mapped);
 	p->map = NULL;
-	return p->real->pMethods->xClose(p->real);
+	int rc = p->real->pMethods->xClose(p->real);
+	return rc != SQLITE_OK ? rc : held;
 }
 
 static int
 ro_read(sqlite3_file *f, void *buf, int n, sqlite3_int64 off)
 {
-	return REAL(f)->pMethods->xRead(REAL(f), buf, n, off);
+	ro_file *p = (ro_file *)f;
+	if (p->wlen || p->werr) {
+		int rc = wal_settle(p);
+		if (rc != SQLITE_OK)
+			return rc;
+	}
+	return p->real->pMethods->xRead(p->real, buf, n, off);
 }
 
 static int
 ro_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 off)
 {
-	return REAL(f)->pMethods->xWrite(REAL(f), buf, n, off);
+	ro_file *p = (ro_file *)f;
+	if (p->db)
+		return wal_write(p, buf, n, off);
+	return p->real->pMethods->xWrite(p->real, buf, n, off);
 }
 
 static int
 ro_truncate(sqlite3_file *f, sqlite3_int64 size)
 {
 	ro_file *p = (ro_file *)f;
+	int rc = wal_settle(p);
+	if (rc != SQLITE_OK)
+		return rc;
 	if (p->map && size < p->valid)
 		p->valid = size;
 	return p->real->pMethods->xTruncate(p->real, size);
@@ -167,13 +307,17 @@ ro_truncate(sqlite3_file *f, sqlite3_int64 size)
 static int
 ro_sync(sqlite3_file *f, int flags)
 {
-	return REAL(f)->pMethods->xSync(REAL(f), flags);
+	ro_file *p = (ro_file *)f;
+	int rc = wal_settle(p);
+	return rc != SQLITE_OK ? rc : p->real->pMethods->xSync(p->real, flags);
 }
 
 static int
 ro_file_size(sqlite3_file *f, sqlite3_int64 *size)
 {
-	return REAL(f)->pMethods->xFileSize(REAL(f), size);
+	ro_file *p = (ro_file *)f;
+	int rc = wal_settle(p);
+	return rc != SQLITE_OK ? rc : p->real->pMethods->xFileSize(p->real, size);
 }
 
 static int
@@ -240,7 +384,14 @@ ro_shm_lock(sqlite3_file *f, int offset, int n, int flags)
 static void
 ro_shm_barrier(sqlite3_file *f)
 {
-	REAL(f)->pMethods->xShmBarrier(REAL(f));
+	/* Called on the main file when SQLite publishes a change of the WAL
+	 * index: its WAL's bytes must be in the file first. A commit has
+	 * passed them on already; this is for anything else. A failure here
+	 * is kept and reported by the WAL's next call. */
+	ro_file *p = (ro_file *)f;
+	if (p->wal && p->wal->wlen)
+		wal_flush(p->wal);
+	p->real->pMethods->xShmBarrier(p->real);
 }
 
 static int
@@ -324,6 +475,30 @@ ro_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags, int *out
 		p->is_main = 1;
 		p->name = name;
 		ro_map(p);
+		pthread_mutex_lock(&open_mu);
+		for (size_t i = 0; i < sizeof(open_main) / sizeof(open_main[0]); i++) {
+			if (!open_main[i]) {
+				open_main[i] = p;
+				break;
+			}
+		}
+		pthread_mutex_unlock(&open_mu);
+	}
+	/* A WAL whose main file is open here holds its writes (see "the WAL's
+	 * writes"); without one to flush it at a barrier, it writes through. */
+	if (rc == SQLITE_OK && p->real->pMethods && (flags & SQLITE_OPEN_WAL) && name) {
+		size_t n = strlen(name);
+		pthread_mutex_lock(&open_mu);
+		for (size_t i = 0; i < sizeof(open_main) / sizeof(open_main[0]); i++) {
+			ro_file *m = open_main[i];
+			if (m && !m->wal && n == strlen(m->name) + 4 &&
+			    !strncmp(name, m->name, n - 4) && !strcmp(name + n - 4, "-wal")) {
+				m->wal = p;
+				p->db = m;
+				break;
+			}
+		}
+		pthread_mutex_unlock(&open_mu);
 	}
 	return rc;
 }

@@ -1,6 +1,7 @@
 /* A VFS for the store's handle when it keeps the database in memory: SQLite's
- * default VFS with one change, a memory mapping of the database file that
- * outlives other connections' changes to it (see rovfs.c for why). */
+ * default VFS with two changes, a memory mapping of the database file that
+ * outlives other connections' changes to it, and a commit's WAL writes
+ * gathered into one write (see rovfs.c for why). */
 #ifndef BOT_ROVFS_H
 #define BOT_ROVFS_H
 

@@ -379,6 +379,88 @@ test_checkpoint_aside(void **state)
 	remove_db(p);
 }
 
+static int64_t
+count_messages(const char *path)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL;
+	int64_t n = -1;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM messages", -1, &s, NULL),
+			 SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return n;
+}
+
+static void
+copy_file(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	assert_non_null(in);
+	assert_non_null(out);
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		assert_int_equal(fwrite(buf, 1, n, out), n);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+}
+
+/* With warm_cache the handle's WAL writes are held and go out in one write
+ * per commit (rovfs.c). Every commit must be in the file by the time it is
+ * published: another connection sees each one at once, and a copy of the
+ * files taken while the store is open (what a crash leaves) recovers all. */
+static void
+test_wal_writes_held(void **state)
+{
+	(void)state;
+	char p[160], w[176], cp[176], cw[192];
+	snprintf(p, sizeof(p), "%s/held.db", dir);
+	snprintf(w, sizeof(w), "%s-wal", p);
+	snprintf(cp, sizeof(cp), "%s/crash.db", dir);
+	snprintf(cw, sizeof(cw), "%s-wal", cp);
+	store_options so = {.path = p,
+			    .load_demo = 1,
+			    .deferred_sync = 1,
+			    .manual_checkpoint = 1,
+			    .warm_cache = 1};
+	store *st = NULL;
+	if (store_open(&so, &st, err, sizeof(err)) != BOT_OK)
+		fail_msg("store_open: %s", err);
+	store_conversation c;
+	new_conv(st, 1, &c);
+	int64_t base = count_messages(p);
+	char text[600];
+	memset(text, 'q', sizeof(text) - 1);
+	text[sizeof(text) - 1] = 0;
+	for (int i = 0; i < 60; i++) {
+		assert_int_equal(store_batch_begin(st), BOT_OK);
+		for (int k = 0; k <= i % 7; k++) {
+			char cid[24];
+			snprintf(cid, sizeof(cid), "w%d-%d", i, k);
+			append(st, &c, "customer", cid, text, NULL);
+		}
+		assert_int_equal(store_batch_commit(st), BOT_OK);
+		if (i % 10 == 9)
+			assert_int_equal(count_messages(p), base + c.last_seq);
+	}
+	/* A pass of the checkpointer in between, and more commits after it. */
+	assert_int_equal(store_checkpoint_aside(st, 0, NULL), BOT_OK);
+	assert_int_equal(store_batch_begin(st), BOT_OK);
+	append(st, &c, "customer", "last", "the last one", NULL);
+	assert_int_equal(store_batch_commit(st), BOT_OK);
+	assert_int_equal(count_messages(p), base + c.last_seq);
+	copy_file(p, cp);
+	copy_file(w, cw);
+	assert_int_equal(count_messages(cp), base + c.last_seq);
+	store_close(st);
+	remove_db(p);
+	remove_db(cp);
+}
+
 /* ---- conversations ------------------------------------------------------- */
 
 static int
@@ -1367,6 +1449,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_migrate_from_v1, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deferred_sync, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint_aside, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wal_writes_held, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_turns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_members, setup, teardown),
