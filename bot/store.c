@@ -180,29 +180,28 @@ struct store_query {
 	sqlite3_stmt *stmt;
 };
 
-/* The aside connection's busy handler. A RESTART checkpoint waits for the
- * owner to be between two batches (it needs the write lock): it asks again
- * every 100 us, and after half a second settles for a passive pass. */
-static int
-aside_busy(void *arg, int tries)
-{
-	(void)arg;
-	if (tries >= 5000)
-		return 0;
-	usleep(100);
-	return 1;
-}
+/* How a connection waits for a lock another one holds: in short steps,
+ * not SQLite's default 1, 2, 5, 10 ms, since what it waits for is short. */
+typedef struct busy_policy {
+	int step_us;
+	int max_tries;
+} busy_policy;
 
-/* The owner's busy handler: while the checkpointer holds the write lock for a
- * restart (a few frames to copy and a sync), BEGIN IMMEDIATE waits in steps
- * of 50 us, not SQLite's default 1, 2, 5, 10 ms, up to 5 s in all. */
+/* The owner: while the checkpointer holds the write lock for a restart (a
+ * few frames to copy and a sync), BEGIN IMMEDIATE waits, up to 5 s in all. */
+static const busy_policy owner_waits = {50, 100000};
+/* The aside connection: a RESTART checkpoint waits for the owner to be
+ * between two batches (it needs the write lock), and after half a second
+ * settles for a passive pass. */
+static const busy_policy aside_waits = {100, 5000};
+
 static int
-owner_busy(void *arg, int tries)
+busy_wait(void *arg, int tries)
 {
-	(void)arg;
-	if (tries >= 100000)
+	const busy_policy *p = arg;
+	if (tries >= p->max_tries)
 		return 0;
-	usleep(50);
+	usleep((useconds_t)p->step_us);
 	return 1;
 }
 
@@ -392,7 +391,7 @@ store_open(const store_options *opt, store **out, char *err, size_t errlen)
 		set_err(err, errlen, "cannot use database %s: %s", opt->path, why);
 		goto fail;
 	}
-	sqlite3_busy_handler(st->db, owner_busy, NULL);
+	sqlite3_busy_handler(st->db, busy_wait, (void *)&owner_waits);
 	/* warm_cache: answers at a million accounts (2.4 GB) touch pages no
 	 * 64 MiB cache holds, a pread each. rovfs maps the whole file once and,
 	 * unlike SQLite's own mapping, keeps it when another handle changes the
@@ -965,7 +964,7 @@ open_aside(store *st)
 	if (sqlite3_open_v2(st->path, &st->aside, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK)
 		goto fail;
-	sqlite3_busy_handler(st->aside, aside_busy, NULL);
+	sqlite3_busy_handler(st->aside, busy_wait, (void *)&aside_waits);
 	/* A connection opens the WAL at its first read; until then SQLite
 	 * treats it as a rollback-journal database, and a checkpoint through it
 	 * does nothing at all. */
