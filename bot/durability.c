@@ -50,11 +50,11 @@ syncer_main(void *arg)
 	return NULL;
 }
 
-/* A WAL this long (64 MiB of 4 KiB pages) starts over. A passive checkpoint
- * copies frames back but leaves the WAL to grow: the owner writes at its
- * start again only when a batch begins after every frame was copied, and
- * under steady load one never does (the next batch opens right after the
- * last commit). The restart takes that moment by force, for the time it
+/* By default a WAL this long (64 MiB of 4 KiB pages) starts over. A passive
+ * checkpoint copies frames back but leaves the WAL to grow: the owner writes
+ * at its start again only when a batch begins after every frame was copied,
+ * and under steady load one never does (the next batch opens right after
+ * the last commit). The restart takes that moment by force, for the time it
  * takes to copy what the passive pass just missed. */
 enum { WAL_RESTART_FRAMES = 16384 };
 
@@ -62,6 +62,8 @@ static void *
 checkpointer_main(void *arg)
 {
 	durability *d = arg;
+	unsigned restart_frames =
+		d->opt.wal_restart_frames ? d->opt.wal_restart_frames : WAL_RESTART_FRAMES;
 	pthread_mutex_lock(&d->mu);
 	while (!d->stop) {
 		struct timespec until;
@@ -76,7 +78,7 @@ checkpointer_main(void *arg)
 		pthread_mutex_unlock(&d->mu);
 		int frames = 0;
 		if (store_checkpoint_aside(d->opt.st, 0, &frames) == BOT_OK &&
-		    frames >= WAL_RESTART_FRAMES &&
+		    frames >= (int)restart_frames &&
 		    store_checkpoint_aside(d->opt.st, 0, NULL) == BOT_OK)
 			store_checkpoint_aside(d->opt.st, 1, NULL);
 		pthread_mutex_lock(&d->mu);
