@@ -1007,9 +1007,9 @@ agents_snapshot(void)
 static void
 queue_changed(void)
 {
+	queue_place place = {0, handle_time_s()};
 	const waitq *order = NULL;
 	if (store_queue_order(srv.deps->st, &order) == BOT_OK) {
-		queue_place place = {0, handle_time_s()};
 		/* send_queued reads nothing from the store, so ORDER stays valid. */
 		for (size_t i = 0; i < order->len; i++) {
 			place.position = (int)i + 1;
