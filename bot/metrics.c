@@ -140,7 +140,7 @@ hist_observe(histogram *h, double v)
 static struct {
 	label_family connections, messages_in, messages_out, intents, escalations, errors;
 	double not_understood;
-	double queue_length, queue_oldest_wait, agents_online;
+	double queue_length, queue_oldest_wait, agents_online, wal_frames;
 	histogram handoff_wait, answer_latency, commit_latency;
 } m;
 
@@ -227,6 +227,13 @@ metrics_agents_online(int n)
 {
 	READY();
 	m.agents_online = n;
+}
+
+void
+metrics_wal(int64_t frames)
+{
+	READY();
+	m.wal_frames = (double)frames;
 }
 
 void
@@ -424,6 +431,8 @@ metrics_render(void)
 		   m.queue_oldest_wait);
 	put_scalar(&b, "botd_agents_online", "gauge", "Agents connected to the console.",
 		   m.agents_online);
+	put_scalar(&b, "botd_wal_frames", "gauge",
+		   "Pages in the database's write-ahead log after the last commit.", m.wal_frames);
 	put_histogram(&b, "botd_handoff_wait_seconds",
 		      "Seconds a customer waited in the queue before an agent claimed them.",
 		      &m.handoff_wait);

@@ -6,6 +6,8 @@
 #ifndef BOT_METRICS_H
 #define BOT_METRICS_H
 
+#include <stdint.h>
+
 /* ENDPOINT is "chat", "agent" or "kakao". */
 void metrics_connection(const char *endpoint, int delta);
 void metrics_message_in(const char *endpoint);
@@ -16,6 +18,10 @@ void metrics_intent(const char *intent);
 void metrics_escalation(const char *reason);
 void metrics_queue(int length, double oldest_wait_s);
 void metrics_agents_online(int n);
+/* Frames in the database's WAL after the last commit: it grows until a
+ * checkpoint lets it start over, so a value that only climbs is a WAL that
+ * is not being checkpointed. */
+void metrics_wal(int64_t frames);
 /* Seconds a customer waited in the queue before an agent claimed them. */
 void metrics_handoff_wait(double seconds);
 /* Seconds from a customer message arriving to its replies being ready. */

@@ -1660,6 +1660,7 @@ http_request(struct lws *wsi, session *s, const char *uri)
 		double oldest = 0;
 		store_queue_stats(srv.deps->st, &length, &oldest);
 		metrics_queue(length, oldest);
+		metrics_wal(store_wal_pages(srv.deps->st));
 		char *text = metrics_render();
 		if (!text)
 			return http_error(wsi, s, 500, "server_error", "out of memory");

@@ -29,6 +29,7 @@ test('/metrics parses as exposition text and moves when traffic flows', async ()
   assert.equal(after.value('botd_not_understood_total', {}), 1);
   assert.equal(after.value('botd_escalations_total', { reason: 'agent_request' }), 1);
   assert.equal(after.value('botd_queue_length', {}), 1);
+  assert.ok(after.value('botd_wal_frames', {}) > 0); // every turn commits
   assert.equal(after.value('botd_errors_total', { code: 'bad_json' }), 1);
   assert.ok(after.value('botd_answer_latency_seconds_count', {}) >= 3);
   assert.ok(after.value('botd_commit_latency_seconds_count', {}) >= 3);

@@ -434,6 +434,7 @@ test_fresh_render(void **state)
 		"botd_queue_length gauge",
 		"botd_queue_oldest_wait_seconds gauge",
 		"botd_agents_online gauge",
+		"botd_wal_frames gauge",
 		"botd_handoff_wait_seconds histogram",
 		"botd_answer_latency_seconds histogram",
 		"botd_commit_latency_seconds histogram",
@@ -477,6 +478,7 @@ test_values_move(void **state)
 	metrics_escalation("agent_request");
 	metrics_queue(3, 12.5);
 	metrics_agents_online(2);
+	metrics_wal(4096);
 	metrics_error("rate_limited");
 	metrics_error("rate_limited");
 	metrics_error("bad_frame");
@@ -494,6 +496,7 @@ test_values_move(void **state)
 	assert_true(sample(t, "botd_queue_length") == 3);
 	assert_true(sample(t, "botd_queue_oldest_wait_seconds") == 12.5);
 	assert_true(sample(t, "botd_agents_online") == 2);
+	assert_true(sample(t, "botd_wal_frames") == 4096);
 	assert_true(sample(t, "botd_errors_total{code=\"rate_limited\"}") == 2);
 	assert_true(sample(t, "botd_errors_total{code=\"bad_frame\"}") == 1);
 	free(t);
