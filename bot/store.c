@@ -158,9 +158,7 @@ struct store {
 	/* Deferred sync (store_options.deferred_sync): our own descriptor of
 	 * the WAL file, used only by store_sync(). */
 	int deferred_sync;
-	/* Pages in the WAL after the last commit (manual checkpoints). Written
-	 * by the owner's commits, read by the checkpointer: atomic. */
-	int64_t wal_pages;
+	int64_t wal_pages; /* pages in the WAL after the last commit (manual checkpoints) */
 	sqlite3 *aside;    /* store_checkpoint_aside()'s own connection */
 	/* The waiting handoffs in queue order, kept up to date by the
 	 * functions below that change them, so that a place in the queue is a
@@ -345,7 +343,7 @@ fail:
 static int
 count_wal_pages(void *arg, sqlite3 *db, const char *name, int pages)
 {
-	__atomic_store_n(&((store *)arg)->wal_pages, pages, __ATOMIC_RELAXED);
+	((store *)arg)->wal_pages = pages;
 	return SQLITE_OK;
 }
 
@@ -955,7 +953,7 @@ store_queue_stats(store *st, int *length, double *oldest_wait_s)
 int64_t
 store_wal_pages(const store *st)
 {
-	return __atomic_load_n(&st->wal_pages, __ATOMIC_RELAXED);
+	return st->wal_pages;
 }
 
 static bot_err

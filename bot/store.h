@@ -146,8 +146,7 @@ bot_err store_queue_stats(store *st, int *length, double *oldest_wait_s);
 /* Copies the WAL into the database without blocking (the server calls it from
  * a timer, so commits do not pay for checkpoints). */
 void store_checkpoint(store *st);
-/* Pages in the WAL after the last commit (counted with manual_checkpoint).
- * Safe to call from any thread. */
+/* Pages in the WAL after the last commit (counted with manual_checkpoint). */
 int64_t store_wal_pages(const store *st);
 /* A checkpoint through a connection of the store's own, for one thread other
  * than the owner's. Passive (RESTART 0): copies the WAL back while the owner

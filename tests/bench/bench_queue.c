@@ -18,20 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "benchutil.h"
 #include "clock.h"
 #include "log.h"
 #include "store.h"
-
-static int64_t
-now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* Queues one new conversation of member 1 + I % 11 and returns its place. */
 static int
@@ -102,31 +94,31 @@ main(int argc, char **argv)
 				store_checkpoint(st);
 		}
 		char (*ids)[33] = calloc((size_t)rounds, sizeof(*ids));
-		int64_t t0 = now_ns();
+		int64_t t0 = bench_now_ns();
 		for (int r = 0; r < rounds && !rc && ids; r++) {
 			if (join(st, waiting, ids[r]) != waiting + 1)
 				rc = 1;
 			waiting++;
 		}
-		int64_t t_join = now_ns() - t0;
+		int64_t t_join = bench_now_ns() - t0;
 		store_checkpoint(st);
 		/* Places of those just measured, in an order that jumps about. */
 		int64_t sum = 0;
-		t0 = now_ns();
+		t0 = bench_now_ns();
 		for (int r = 0; r < rounds && !rc && ids; r++) {
 			int place = 0;
 			if (store_queue_position(st, ids[(r * 7919) % rounds], &place) != BOT_OK)
 				rc = 1;
 			sum += place;
 		}
-		int64_t t_place = now_ns() - t0;
+		int64_t t_place = bench_now_ns() - t0;
 		const waitq *order = NULL;
-		t0 = now_ns();
+		t0 = bench_now_ns();
 		size_t walked = 0;
 		if (!rc && store_queue_order(st, &order) == BOT_OK)
 			for (size_t i = 0; i < order->len; i++)
 				walked += order->v[i].conv[0] != 0;
-		int64_t t_walk = now_ns() - t0;
+		int64_t t_walk = bench_now_ns() - t0;
 		if (!ids || walked != (size_t)waiting || sum <= 0)
 			rc = 1;
 		free(ids);

@@ -22,8 +22,9 @@ $(BUILD)/tests/bench_turn: tests/bench/bench_turn.c tests/bench/benchutil.c $(LI
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ibot -Itests/bench -o $@ tests/bench/bench_turn.c tests/bench/benchutil.c $(LIB_OBJS) $(EMBED_OBJ) $(PKG_LIBS) -lm
 
 # The agent queue as it grows: joins and places with 1,000 and 100,000 waiting.
-$(BUILD)/tests/bench_queue: tests/bench/bench_queue.c $(LIB_OBJS) $(EMBED_OBJ) | $(BUILD)/tests
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ibot -o $@ $^ $(PKG_LIBS) -lm
+$(BUILD)/tests/bench_queue: tests/bench/bench_queue.c tests/bench/benchutil.c $(LIB_OBJS) \
+		$(EMBED_OBJ) | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ibot -Itests/bench -o $@ $^ $(PKG_LIBS) -lm
 
 .PHONY: bench bench-build bench-smoke
 bench-build: all $(BENCH_BINS)
