@@ -56,7 +56,7 @@ syncer_main(void *arg)
  * and under steady load one never does (the next batch opens right after
  * the last commit). The restart takes that moment by force, for the time it
  * takes to copy what the passive pass just missed. */
-enum { WAL_RESTART_FRAMES = 16384 };
+enum { WAL_RESTART_FRAMES = 16384, RESTART_TAIL_FRAMES = 256, RESTART_MAX_PASSES = 8 };
 
 static void *
 checkpointer_main(void *arg)
@@ -76,11 +76,19 @@ checkpointer_main(void *arg)
 		if (d->stop)
 			break;
 		pthread_mutex_unlock(&d->mu);
-		int frames = 0;
-		if (store_checkpoint_aside(d->opt.st, 0, &frames) == BOT_OK &&
-		    frames >= (int)restart_frames &&
-		    store_checkpoint_aside(d->opt.st, 0, NULL) == BOT_OK)
-			store_checkpoint_aside(d->opt.st, 1, NULL);
+		int frames = 0, uncopied = 0;
+		bot_err rc = store_checkpoint_aside(d->opt.st, 0, &frames, &uncopied);
+		if (rc == BOT_OK && frames >= (int)restart_frames) {
+			/* The owner waits while the restart copies and syncs what
+			 * the passes left: they run back to back until that is
+			 * little, each pass being shorter than the one before. */
+			for (int pass = 0; rc == BOT_OK && uncopied > RESTART_TAIL_FRAMES &&
+					   pass < RESTART_MAX_PASSES;
+			     pass++)
+				rc = store_checkpoint_aside(d->opt.st, 0, &frames, &uncopied);
+			if (rc == BOT_OK)
+				store_checkpoint_aside(d->opt.st, 1, NULL, NULL);
+		}
 		pthread_mutex_lock(&d->mu);
 	}
 	pthread_mutex_unlock(&d->mu);

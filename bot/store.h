@@ -154,9 +154,12 @@ int64_t store_wal_pages(const store *st);
  * makes the owner's next batch write the WAL from its start again; it takes
  * the write lock between two of the owner's batches, so it is for after a
  * passive pass, when little is left to copy. BOT_ERR_CONFLICT when no such
- * moment came within half a second (the pass was passive then). *WAL_FRAMES
- * (may be NULL): frames in the WAL before a restart takes effect. */
-bot_err store_checkpoint_aside(store *st, int restart, int *wal_frames);
+ * moment came within half a second (the pass was passive then). A passive
+ * pass also syncs the database file, so that a restart has only its own
+ * pages to sync while it holds the lock. *WAL_FRAMES (may be NULL): frames in
+ * the WAL before a restart takes effect; *UNCOPIED_FRAMES (may be NULL): how
+ * many of them the pass left to copy (frames committed while it ran). */
+bot_err store_checkpoint_aside(store *st, int restart, int *wal_frames, int *uncopied_frames);
 /* Claims the waiting handoff of CONV_ID for AGENT_ID (inside the open batch).
  * BOT_ERR_CONFLICT when someone holds it already, BOT_ERR_NOT_FOUND when it
  * is not in the queue. Sets the conversation's state to "agent". */

@@ -141,6 +141,7 @@ static struct opts {
 	enum mode mode;
 	int64_t member_lo, member_hi;
 	int verbose;
+	const char *slow_log; /* answered round trips over SLOW_US go here */
 } o = {
 	.host = "127.0.0.1",
 	.path = NULL,
@@ -266,6 +267,7 @@ typedef struct conn {
 	/* Messages in flight, oldest first: when each was (to be) sent and
 	 * whether its ack came. */
 	int64_t f_t[FIFO_CAP];
+	uint32_t f_q[FIFO_CAP]; /* which question of the mix */
 	uint8_t f_acked[FIFO_CAP];
 	int f_head, f_len;
 	int escalated; /* the conversation went to an agent: reconnect when drained */
@@ -406,6 +408,7 @@ send_question(conn *c, int64_t t)
 		return;
 	int slot = (c->f_head + c->f_len) % FIFO_CAP;
 	c->f_t[slot] = t;
+	c->f_q[slot] = (uint32_t)(q - mix);
 	c->f_acked[slot] = 0;
 	c->f_len++;
 	if (measuring)
@@ -421,15 +424,25 @@ fifo_pop(conn *c)
 	c->f_len--;
 }
 
+/* --slow-log: one line per answered round trip over SLOW_US, to find when
+ * and on which questions the tail happens (diagnosis, not a result). */
+#define SLOW_US 3000
+static FILE *slow_log;
+
 static void
 complete(conn *c, int answered)
 {
-	int64_t rtt = now_us() - c->f_t[c->f_head];
+	int64_t sent = c->f_t[c->f_head];
+	int64_t rtt = now_us() - sent;
+	uint32_t q = c->f_q[c->f_head];
 	fifo_pop(c);
 	if (measuring) {
 		if (answered) {
 			S.answered++;
 			hist_add(rtt);
+			if (slow_log && rtt > SLOW_US)
+				fprintf(slow_log, "%.6f %lld %d %.60s\n", (double)sent / 1e6,
+					(long long)rtt, c->index, mix[q].json);
 		} else {
 			S.ack_only++;
 		}
@@ -984,7 +997,10 @@ static const char usage[] =
 	"  --intents DIR     intent files for the question mix (default intents)\n"
 	"  --exclude A,B     leave these intents' examples out of the mix (diagnosis:\n"
 	"                    e.g. the intents that hand over to an agent)\n"
-	"  --verbose         report each connection failure\n";
+	"  --verbose         report each connection failure\n"
+	"  --slow-log FILE   write each answered round trip over 3 ms to FILE:\n"
+	"                    send time (monotonic s), microseconds, connection,\n"
+	"                    question (diagnosis of the tail)\n";
 
 static int
 parse_args(int argc, char **argv)
@@ -998,6 +1014,7 @@ parse_args(int argc, char **argv)
 		{"secret", required_argument, NULL, 's'}, {"intents", required_argument, NULL, 'i'},
 		{"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, '?'},
 		{"exclude", required_argument, NULL, 'x'},
+		{"slow-log", required_argument, NULL, 'S'},
 		{NULL, 0, NULL, 0},
 	};
 	int opt;
@@ -1032,6 +1049,7 @@ parse_args(int argc, char **argv)
 		case 'i': o.intents = optarg; break;
 		case 'v': o.verbose++; break;
 		case 'x': o.exclude = optarg; break;
+		case 'S': o.slow_log = optarg; break;
 		default: goto bad;
 		}
 	}
@@ -1053,6 +1071,10 @@ main(int argc, char **argv)
 {
 	if (parse_args(argc, argv))
 		return 2;
+	if (o.slow_log && !(slow_log = fopen(o.slow_log, "w"))) {
+		fprintf(stderr, "loadgen: cannot write %s\n", o.slow_log);
+		return 2;
+	}
 	memset(&addr, 0, sizeof(addr));
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)o.port);
@@ -1092,5 +1114,9 @@ main(int argc, char **argv)
 		free(conns[i].token);
 	}
 	free(conns);
+	if (slow_log && fclose(slow_log) != 0) {
+		fprintf(stderr, "loadgen: cannot write %s\n", o.slow_log);
+		return 1;
+	}
 	return rc;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <cmocka.h>
 #include <sqlite3.h>
 
@@ -351,13 +352,13 @@ test_checkpoint_aside(void **state)
 	assert_int_equal(store_batch_begin(st), BOT_OK);
 	append(st, &c, "customer", "after-passive", "and my card", NULL);
 	int frames = -2;
-	assert_int_equal(store_checkpoint_aside(st, 0, &frames), BOT_OK);
+	assert_int_equal(store_checkpoint_aside(st, 0, &frames, NULL), BOT_OK);
 	assert_int_equal(frames, before);
 	/* ...but the WAL goes on growing: that batch began before the copy. */
 	assert_int_equal(store_batch_commit(st), BOT_OK);
 	assert_true(store_wal_pages(st) > before);
 	/* A restart: the next batch writes from the WAL's start again. */
-	assert_int_equal(store_checkpoint_aside(st, 1, NULL), BOT_OK);
+	assert_int_equal(store_checkpoint_aside(st, 1, NULL, NULL), BOT_OK);
 	assert_int_equal(store_batch_begin(st), BOT_OK);
 	append(st, &c, "customer", "after-restart", "and my invoice", NULL);
 	assert_int_equal(store_batch_commit(st), BOT_OK);
@@ -366,7 +367,7 @@ test_checkpoint_aside(void **state)
 	 * after half a second it says so, having done a passive pass. */
 	assert_int_equal(store_batch_begin(st), BOT_OK);
 	append(st, &c, "customer", "open", "still typing", NULL);
-	assert_int_equal(store_checkpoint_aside(st, 1, NULL), BOT_ERR_CONFLICT);
+	assert_int_equal(store_checkpoint_aside(st, 1, NULL, NULL), BOT_ERR_CONFLICT);
 	assert_int_equal(store_batch_commit(st), BOT_OK);
 	store_close(st);
 	/* Nothing was lost on the way: every message is there after a reopen. */
@@ -377,6 +378,70 @@ test_checkpoint_aside(void **state)
 	assert_int_equal(g.last_seq, 43);
 	store_close(st);
 	remove_db(p);
+}
+
+/* fdatasync as SQLite and the store call it, counted for one file: this
+ * definition in the test program takes the place of libc's. */
+static ino_t synced_ino;
+static int synced_count;
+
+int
+fdatasync(int fd)
+{
+	struct stat sb;
+	if (synced_ino && fstat(fd, &sb) == 0 && sb.st_ino == synced_ino)
+		synced_count++;
+	return (int)syscall(SYS_fdatasync, fd);
+}
+
+/* A passive pass that cannot reach the WAL's end (here a reader holds an
+ * older snapshot; under load, the owner's next commits) says how much it
+ * left, and still syncs what it copied into the database: SQLite alone
+ * would leave that to the restart, which syncs while the owner waits. */
+static void
+test_passive_pass_syncs_what_it_copied(void **state)
+{
+	(void)state;
+	char p[160];
+	snprintf(p, sizeof(p), "%s/ckpt-sync.db", dir);
+	store_options so = {.path = p, .load_demo = 1, .deferred_sync = 1, .manual_checkpoint = 1};
+	store *st = NULL;
+	assert_int_equal(store_open(&so, &st, err, sizeof(err)), BOT_OK);
+	store_conversation c;
+	new_conv(st, 1, &c);
+	int frames = 0, uncopied = -1;
+	assert_int_equal(store_checkpoint_aside(st, 0, &frames, &uncopied), BOT_OK);
+	assert_int_equal(uncopied, 0);
+	sqlite3 *reader = NULL;
+	sqlite3_stmt *q = NULL;
+	assert_int_equal(sqlite3_open_v2(p, &reader, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(reader, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(reader, "SELECT COUNT(*) FROM messages", -1, &q, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	for (int i = 0; i < 10; i++) {
+		char cid[16];
+		snprintf(cid, sizeof(cid), "s%d", i);
+		assert_int_equal(store_batch_begin(st), BOT_OK);
+		append(st, &c, "customer", cid, "is my card dormant", NULL);
+		assert_int_equal(store_batch_commit(st), BOT_OK);
+	}
+	struct stat sb;
+	assert_int_equal(stat(p, &sb), 0);
+	synced_ino = sb.st_ino;
+	synced_count = 0;
+	assert_int_equal(store_checkpoint_aside(st, 0, &frames, &uncopied), BOT_OK);
+	synced_ino = 0;
+	assert_true(uncopied >= 10);
+	assert_true(uncopied <= frames);
+	assert_int_equal(synced_count, 1);
+	/* Once the reader has gone the next pass reaches the end. */
+	sqlite3_finalize(q);
+	assert_int_equal(sqlite3_exec(reader, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(reader);
+	assert_int_equal(store_checkpoint_aside(st, 0, &frames, &uncopied), BOT_OK);
+	assert_int_equal(uncopied, 0);
+	store_close(st);
 }
 
 static int64_t
@@ -448,7 +513,7 @@ test_wal_writes_held(void **state)
 			assert_int_equal(count_messages(p), base + c.last_seq);
 	}
 	/* A pass of the checkpointer in between, and more commits after it. */
-	assert_int_equal(store_checkpoint_aside(st, 0, NULL), BOT_OK);
+	assert_int_equal(store_checkpoint_aside(st, 0, NULL, NULL), BOT_OK);
 	assert_int_equal(store_batch_begin(st), BOT_OK);
 	append(st, &c, "customer", "last", "the last one", NULL);
 	assert_int_equal(store_batch_commit(st), BOT_OK);
@@ -1449,6 +1514,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_migrate_from_v1, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deferred_sync, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint_aside, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_passive_pass_syncs_what_it_copied, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_wal_writes_held, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_turns, setup, teardown),
