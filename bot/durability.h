@@ -3,8 +3,8 @@
  * (one fdatasync for every batch committed while the previous one ran) and
  * wakes the loop, which then releases the frames of the batches now on
  * disk. A second thread checkpoints the WAL back into the database through
- * a connection of its own, so the loop never copies pages or waits for the
- * disk. */
+ * a connection of its own, so the loop copies only the last few pages, when
+ * the WAL starts over (durability_restart_due). */
 #ifndef BOT_DURABILITY_H
 #define BOT_DURABILITY_H
 
@@ -36,6 +36,15 @@ int durability_busy(durability *d);
 /* The last batch on disk into *GEN. BOT_ERR_IO once a sync failed: nothing
  * committed after the last good sync may be acknowledged, ever. */
 bot_err durability_synced(durability *d, uint64_t *gen);
+/* Whether the WAL is due to start over: the checkpointer has copied nearly
+ * all of it and waits for the owner to copy the rest itself, with
+ * store_checkpoint() between two batches, then to say durability_restarted().
+ * The owner's next batch then writes the WAL from its start. (The owner is
+ * the only writer, so it needs no lock to wait for, and it is never left
+ * waiting for the checkpointer, which runs at the lowest CPU priority.) A
+ * request not taken within a second lapses. */
+int durability_restart_due(durability *d);
+void durability_restarted(durability *d);
 /* Syncs what was wanted, stops both threads and frees D (NULL is fine).
  * Returns BOT_ERR_IO when that last sync, or an earlier one, failed. */
 bot_err durability_stop(durability *d);

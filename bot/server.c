@@ -291,11 +291,25 @@ dirty_remove(session *s)
 
 static void commit_if_waiting(void);
 
-/* Called from the syncer thread (durability.c) after each sync. */
+/* Called from the durability threads after each sync, and when the WAL is
+ * due to start over. */
 static void
 wake_loop(void *arg)
 {
 	lws_cancel_service(arg);
+}
+
+/* The checkpointer copied nearly all of the WAL and asks the loop to copy
+ * the rest between two batches (see durability.h): a few milliseconds with
+ * no batch open, after which the next batch writes the WAL from its start. */
+static void
+restart_wal_if_due(void)
+{
+	if (srv.durable && !store_batch_open(srv.deps->st) &&
+	    durability_restart_due(srv.durable)) {
+		store_checkpoint(srv.deps->st);
+		durability_restarted(srv.durable);
+	}
 }
 
 /* Whether S still holds frames of a batch that is not on disk. */
@@ -322,6 +336,7 @@ sync_progress(void)
 	}
 	if (synced <= srv.committed_gen) {
 		commit_if_waiting();
+		restart_wal_if_due();
 		return;
 	}
 	srv.committed_gen = synced;
@@ -341,6 +356,7 @@ sync_progress(void)
 		s = next;
 	}
 	commit_if_waiting();
+	restart_wal_if_due();
 }
 
 /* ---- group commit --------------------------------------------------------- */
@@ -413,10 +429,12 @@ commit_now(void)
 			lws_callback_on_writable(s->wsi);
 		s = next;
 	}
-	if (rc == BOT_OK && srv.durable)
+	if (rc == BOT_OK && srv.durable) {
 		durability_want(srv.durable, gen);
-	else if (!srv.durable)
+		restart_wal_if_due();
+	} else if (!srv.durable) {
 		srv.committed_gen = gen;
+	}
 }
 
 /* Runs once per loop turn after the turn's writes. While the syncer is

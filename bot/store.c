@@ -185,13 +185,9 @@ typedef struct busy_policy {
 	int max_tries;
 } busy_policy;
 
-/* The owner: while the checkpointer holds the write lock for a restart (a
- * few frames to copy and a sync), BEGIN IMMEDIATE waits, up to 5 s in all. */
+/* The owner: should another program hold the write lock, BEGIN IMMEDIATE
+ * waits, up to 5 s in all. */
 static const busy_policy owner_waits = {50, 100000};
-/* The aside connection: a RESTART checkpoint waits for the owner to be
- * between two batches (it needs the write lock), and after half a second
- * settles for a passive pass. */
-static const busy_policy aside_waits = {100, 5000};
 
 static int
 busy_wait(void *arg, int tries)
@@ -962,7 +958,6 @@ open_aside(store *st)
 	if (sqlite3_open_v2(st->path, &st->aside, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK)
 		goto fail;
-	sqlite3_busy_handler(st->aside, busy_wait, (void *)&aside_waits);
 	/* A connection opens the WAL at its first read; until then SQLite
 	 * treats it as a rollback-journal database, and a checkpoint through it
 	 * does nothing at all. */
@@ -979,23 +974,21 @@ fail:
 }
 
 bot_err
-store_checkpoint_aside(store *st, int restart, int *wal_frames, int *uncopied_frames)
+store_checkpoint_aside(store *st, int *wal_frames, int *uncopied_frames)
 {
 	/* A connection of its own: a passive checkpoint copies pages while the
 	 * owner's handle goes on committing (it never takes the write lock). */
 	if (!st->aside && open_aside(st) != BOT_OK)
 		return BOT_ERR_DB;
 	int frames = 0, copied = 0;
-	int rc = sqlite3_wal_checkpoint_v2(st->aside, NULL,
-					   restart ? SQLITE_CHECKPOINT_RESTART
-						   : SQLITE_CHECKPOINT_PASSIVE,
-					   &frames, &copied);
+	int rc = sqlite3_wal_checkpoint_v2(st->aside, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames,
+					   &copied);
 	if (wal_frames)
 		*wal_frames = frames;
 	if (uncopied_frames)
 		*uncopied_frames = frames > copied ? frames - copied : 0;
 	if (rc == SQLITE_BUSY)
-		return BOT_ERR_CONFLICT;
+		return BOT_ERR_CONFLICT; /* another checkpoint is running */
 	if (rc != SQLITE_OK) {
 		log_error("store: checkpoint failed: %s", sqlite3_errmsg(st->aside));
 		return BOT_ERR_DB;
@@ -1003,18 +996,16 @@ store_checkpoint_aside(store *st, int restart, int *wal_frames, int *uncopied_fr
 	/* A passive pass that copied frames while the owner went on committing
 	 * does not sync the database (SQLite syncs it only when the pass caught
 	 * up with the WAL's end). The pages it wrote would then all wait for
-	 * the restart, which syncs them while holding the write lock: a stall of
-	 * the owner as long as that sync (10-20 ms measured). Syncing here,
-	 * without any lock, leaves the restart only what the last pass copied. */
-	if (!restart) {
-		sqlite3_file *db_file = NULL;
-		if (sqlite3_file_control(st->aside, "main", SQLITE_FCNTL_FILE_POINTER, &db_file) !=
-			    SQLITE_OK ||
-		    !db_file || !db_file->pMethods ||
-		    db_file->pMethods->xSync(db_file, SQLITE_SYNC_NORMAL) != SQLITE_OK) {
-			log_error("store: cannot sync the database after a checkpoint");
-			return BOT_ERR_IO;
-		}
+	 * the owner's last pass before the WAL starts over, which syncs them
+	 * while the owner's batches wait: a stall as long as that sync (10-20
+	 * ms measured). Synced here, they leave that pass only its own. */
+	sqlite3_file *db_file = NULL;
+	if (sqlite3_file_control(st->aside, "main", SQLITE_FCNTL_FILE_POINTER, &db_file) !=
+		    SQLITE_OK ||
+	    !db_file || !db_file->pMethods ||
+	    db_file->pMethods->xSync(db_file, SQLITE_SYNC_NORMAL) != SQLITE_OK) {
+		log_error("store: cannot sync the database after a checkpoint");
+		return BOT_ERR_IO;
 	}
 	return BOT_OK;
 }

@@ -143,23 +143,22 @@ bot_err store_queue_position(store *st, const char *conv_id, int *position);
 bot_err store_queue_order(store *st, const waitq **order);
 /* How many conversations wait, and for how long the oldest has (seconds). */
 bot_err store_queue_stats(store *st, int *length, double *oldest_wait_s);
-/* Copies the WAL into the database without blocking (the server calls it from
- * a timer, so commits do not pay for checkpoints). */
+/* Copies the WAL into the database without waiting for any lock, outside a
+ * batch (the server calls it from a timer, so commits do not pay for
+ * checkpoints, and when durability_restart_due() asks). Once every frame is
+ * copied the next batch writes the WAL from its start again. */
 void store_checkpoint(store *st);
 /* Pages in the WAL after the last commit (counted with manual_checkpoint). */
 int64_t store_wal_pages(const store *st);
-/* A checkpoint through a connection of the store's own, for one thread other
- * than the owner's. Passive (RESTART 0): copies the WAL back while the owner
- * goes on committing, without a lock the owner waits for. RESTART 1: also
- * makes the owner's next batch write the WAL from its start again; it takes
- * the write lock between two of the owner's batches, so it is for after a
- * passive pass, when little is left to copy. BOT_ERR_CONFLICT when no such
- * moment came within half a second (the pass was passive then). A passive
- * pass also syncs the database file, so that a restart has only its own
- * pages to sync while it holds the lock. *WAL_FRAMES (may be NULL): frames in
- * the WAL before a restart takes effect; *UNCOPIED_FRAMES (may be NULL): how
- * many of them the pass left to copy (frames committed while it ran). */
-bot_err store_checkpoint_aside(store *st, int restart, int *wal_frames, int *uncopied_frames);
+/* A passive checkpoint through a connection of the store's own, for one
+ * thread other than the owner's: copies the WAL back while the owner goes on
+ * committing, without a lock the owner waits for, and syncs the database
+ * file, so that the owner's own store_checkpoint() before the WAL starts
+ * over has only the last few pages to sync. BOT_ERR_CONFLICT when another
+ * checkpoint was running. *WAL_FRAMES (may be NULL): frames in the WAL;
+ * *UNCOPIED_FRAMES (may be NULL): how many of them the pass left to copy
+ * (frames committed while it ran, or held by an older reader). */
+bot_err store_checkpoint_aside(store *st, int *wal_frames, int *uncopied_frames);
 /* Claims the waiting handoff of CONV_ID for AGENT_ID (inside the open batch).
  * BOT_ERR_CONFLICT when someone holds it already, BOT_ERR_NOT_FOUND when it
  * is not in the queue. Sets the conversation's state to "agent". */

@@ -154,8 +154,9 @@ test_failed_sync_is_final(void **state)
 }
 
 /* Batches as the loop commits them under load: one is open nearly all the
- * time, with a short gap after each commit. Returns the most pages the WAL
- * held after any of the last half of N commits. */
+ * time, with a short gap after each commit, in which the loop copies the
+ * WAL's rest when the checkpointer asks. Returns the most pages the WAL held
+ * after any of the last half of N commits. */
 static int64_t
 steady_load(store *st, durability *d, int n)
 {
@@ -167,6 +168,10 @@ steady_load(store *st, durability *d, int n)
 		usleep(300);
 		assert_int_equal(store_batch_commit(st), BOT_OK);
 		durability_want(d, (uint64_t)i);
+		if (durability_restart_due(d)) {
+			store_checkpoint(st);
+			durability_restarted(d);
+		}
 		if (i > n / 2 && store_wal_pages(st) > most)
 			most = store_wal_pages(st);
 		usleep(50);
