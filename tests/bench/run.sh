@@ -199,9 +199,9 @@ PER_CONN=$(awk -v a="$RSS0" -v b="$RSS1" -v n="$IDLE_READY" 'BEGIN { if (n > 0) 
 
 # 6. data scale: the answer path against 1,000 and $BIG accounts, run the way
 # the daemon runs it: the store maps the file and reads it once at open
-# (--warm, botd's warm_cache) and commits a write before every question
-# (--commit-each, as botd commits every loop turn on the handle its answers
-# read through). Members are drawn uniformly over the
+# (--warm, botd's warm_cache) and answers every question inside a batch that
+# holds a write, committed after it (--commit-each, as botd's loop turn on
+# the handle its answers read through). Members are drawn uniformly over the
 # whole database, same seed and question order at both sizes. The sizes run
 # alternately SCALE_PAIRS times, since the machine is shared and a pair sees
 # the same load; the table shows medians, the ratio is the median of the
@@ -260,7 +260,7 @@ cat > "$WORK/table.md" <<EOF
 Machine: $CPU_MODEL, $(nproc) CPUs, $RAM RAM, Linux $(uname -r); $PINNED.
 Load average before/after: $LOAD0 / $LOAD1 (other work on the machine shows here).
 Mode: $([ "$SMOKE" = 1 ] && echo "smoke (short runs, small sizes: not for comparison)" || echo "full"); ${DUR} s measured per load run after ${WARM} s warm-up; durability on (WAL; no ack before the WAL holding it is fdatasync'ed: botd commits with synchronous=NORMAL and its syncer thread syncs; bench_turn commits with FULL).
-Data scale: bench_answer ${SCALE_FLAGS} (each file evicted from the OS page cache, then mapped and read once at open, as botd's warm_cache; a commit before every question, as botd's loop); ${ANS_S} s per run, 1,000 and ${BIG} accounts alternately ${SCALE_PAIRS} times, medians; share of the ${BIG}-account file in the OS page cache before/after open: $(printf '%s%% ' "${B_CACHED[@]}")
+Data scale: bench_answer ${SCALE_FLAGS} (each file evicted from the OS page cache, then mapped and read once at open, as botd's warm_cache; each question answered inside a batch that holds a write, committed after it, as botd's loop turn); ${ANS_S} s per run, 1,000 and ${BIG} accounts alternately ${SCALE_PAIRS} times, medians; share of the ${BIG}-account file in the OS page cache before/after open: $(printf '%s%% ' "${B_CACHED[@]}")
 
 | benchmark | result | target |
 |---|---|---|
