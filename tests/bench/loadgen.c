@@ -935,8 +935,10 @@ run(void)
 		now = now_us();
 		if (o.rate > 0) {
 			/* Send every message due by now, each stamped with the time
-			 * it was due. */
-			uint64_t due = (uint64_t)((double)(now - t0) * o.rate / 1e6);
+			 * it was due. Message k is due at t0 + k / rate, so at that
+			 * moment k + 1 of them are (counting k alone stamped every
+			 * message one period before it could go, 50 ms at 20/s). */
+			uint64_t due = (uint64_t)((double)(now - t0) * o.rate / 1e6) + 1;
 			while (scheduled < due) {
 				int64_t when = t0 + (int64_t)((double)scheduled * 1e6 / o.rate);
 				conn *c = NULL;
