@@ -16,7 +16,15 @@ import { startBotd, token, sql, Client } from './lib.mjs';
 const ROUNDS = 20;
 const CUSTOMERS = [1, 2, 3, 4, 5, 7, 9, 11];
 const AGENTS = [1, 2, 3];
-const CONFIG = { rate_limit_messages: 100000, agent_grace_s: 3600, hello_timeout_s: 30 };
+// Customers here send far faster than any rate limit allows, and an agent
+// gets every message of the conversations it holds. On a slow build (ASan
+// with full stack unwinding on every malloc) those frames wait for the sync
+// long enough to fill the default 64-frame queue, and the daemon closes the
+// agent's session as it should for a reader that falls behind, taking its
+// "claimed" frames with it. What this test checks is durability, not that
+// limit, so the queue is made roomy (tests/e2e/chat.test.mjs covers it).
+const CONFIG = { rate_limit_messages: 100000, agent_grace_s: 3600, hello_timeout_s: 30,
+  outbound_queue_max: 20000 };
 const QUESTIONS = ['무상캐시 얼마 남았나요?', '지난달 충전 내역 보여줘', '자동결제 실패했어요', '세금계산서 발행 실패',
   '안녕하세요', '고마워요', 'free cash balance', '광고 소재 심사가 반려됐어요'];
 const ESCALATE = '상담원 연결해 주세요';
