@@ -153,8 +153,9 @@ int64_t store_wal_pages(const store *st);
 /* A passive checkpoint through a connection of the store's own, for one
  * thread other than the owner's: copies the WAL back while the owner goes on
  * committing, without a lock the owner waits for, and syncs the database
- * file, so that the owner's own store_checkpoint() before the WAL starts
- * over has only the last few pages to sync. BOT_ERR_CONFLICT when another
+ * file (written back in pieces first, so the owner's WAL syncs do not queue
+ * behind all of it), so that the owner's own store_checkpoint() before the
+ * WAL starts over has only the last few pages to sync. BOT_ERR_CONFLICT when another
  * checkpoint was running. *WAL_FRAMES (may be NULL): frames in the WAL;
  * *UNCOPIED_FRAMES (may be NULL): how many of them the pass left to copy
  * (frames committed while it ran, or held by an older reader). */
