@@ -320,25 +320,10 @@ holds_unsynced(const session *s)
 	       (s->http_body && s->http_gen > srv.committed_gen);
 }
 
-/* On the loop, when the syncer woke it: frames of every batch now on disk
- * may go. A failed sync stops the server: what it held cannot be promised. */
+/* Frames of every batch up to SYNCED, now on disk, may go. */
 static void
-sync_progress(void)
+release_synced(uint64_t synced)
 {
-	uint64_t synced;
-	int failed = durability_synced(srv.durable, &synced) != BOT_OK;
-	if (failed && !srv.sync_failed) {
-		srv.sync_failed = 1;
-		srv.done = 1;
-		log_error("the database could not be synced to disk: stopping without "
-			  "acknowledging anything more");
-		return;
-	}
-	if (synced <= srv.committed_gen) {
-		commit_if_waiting();
-		restart_wal_if_due();
-		return;
-	}
 	srv.committed_gen = synced;
 	if (srv.unsynced_since_us) {
 		metrics_commit_latency((double)(mono_us() - srv.unsynced_since_us) / 1e6);
@@ -355,6 +340,25 @@ sync_progress(void)
 			awaiting_add(s);
 		s = next;
 	}
+}
+
+/* On the loop, when a durability thread woke it: release what is now on
+ * disk, commit a batch that waited for the sync, and restart the WAL when
+ * asked. A failed sync stops the server: what it held cannot be promised. */
+static void
+sync_progress(void)
+{
+	uint64_t synced;
+	int failed = durability_synced(srv.durable, &synced) != BOT_OK;
+	if (failed && !srv.sync_failed) {
+		srv.sync_failed = 1;
+		srv.done = 1;
+		log_error("the database could not be synced to disk: stopping without "
+			  "acknowledging anything more");
+		return;
+	}
+	if (synced > srv.committed_gen)
+		release_synced(synced);
 	commit_if_waiting();
 	restart_wal_if_due();
 }
