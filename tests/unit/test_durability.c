@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <dirent.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -203,6 +205,51 @@ test_wal_starts_over(void **state)
 		fail_msg("the WAL reached %lld pages with restarts at 64", (long long)bounded);
 }
 
+/* The thread of this process named NAME, or 0. */
+static pid_t
+thread_named(const char *name)
+{
+	DIR *dp = opendir("/proc/self/task");
+	assert_non_null(dp);
+	pid_t found = 0;
+	struct dirent *e;
+	while (!found && (e = readdir(dp))) {
+		char p[300], comm[32] = "";
+		snprintf(p, sizeof(p), "/proc/self/task/%s/comm", e->d_name);
+		FILE *f = fopen(p, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) && !strncmp(comm, name, strlen(name)) &&
+		    comm[strlen(name)] == '\n')
+			found = (pid_t)atoi(e->d_name);
+		fclose(f);
+	}
+	closedir(dp);
+	return found;
+}
+
+/* The checkpointer must give the CPU back the moment the loop wakes (a
+ * niced thread kept it for its whole slice, up to 3 ms); the syncer, which
+ * the loop waits for, keeps the normal policy. */
+static void
+test_checkpointer_yields_to_the_loop(void **state)
+{
+	store *st = *state;
+	durability_options o = {.st = st, .checkpoint_ms = 20};
+	durability *d = NULL;
+	assert_int_equal(durability_start(&o, &d), BOT_OK);
+	pid_t syncer = thread_named("botd-syncer"), ckpt = thread_named("botd-checkpoint");
+	assert_true(syncer > 0);
+	assert_true(ckpt > 0);
+	/* The thread sets its own policy when it starts: give it a second. */
+	int policy = -1;
+	for (int i = 0; i < 100 && (policy = sched_getscheduler(ckpt)) != SCHED_IDLE; i++)
+		usleep(10000);
+	assert_int_equal(policy, SCHED_IDLE);
+	assert_int_equal(sched_getscheduler(syncer), SCHED_OTHER);
+	assert_int_equal(durability_stop(d), BOT_OK);
+}
+
 int
 main(void)
 {
@@ -212,6 +259,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_slow_disk_holds_the_sync, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_sync_is_final, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wal_starts_over, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checkpointer_yields_to_the_loop, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
