@@ -47,7 +47,9 @@ $(BUILD)/obj/%.o: bot/%.c $(wildcard bot/*.h) | $(BUILD)/obj
 $(BUILD)/botd: $(BOT_OBJS) $(EMBED_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
-$(BUILD)/obj/embedded_sql.c: data/embed-sql.sh $(DATA_SQL) | $(BUILD)/obj
+# data/migrations itself: its time changes when a migration is added or
+# removed, which the files' own times do not show.
+$(BUILD)/obj/embedded_sql.c: data/embed-sql.sh $(DATA_SQL) data/migrations | $(BUILD)/obj
 	sh data/embed-sql.sh > $@.tmp && mv $@.tmp $@
 
 $(EMBED_OBJ): $(BUILD)/obj/embedded_sql.c
