@@ -59,12 +59,65 @@ clock_parse_utc(const char *text, time_t *out)
 	return BOT_OK;
 }
 
+/* Writes N as DIGITS decimal digits, zero-padded, at P. */
+static char *
+put_digits(char *p, long n, int digits)
+{
+	for (int i = digits - 1; i >= 0; i--, n /= 10)
+		p[i] = (char)('0' + n % 10);
+	return p + digits;
+}
+
+/* Days since 1970-01-01 to a Gregorian date. The calendar repeats every 400
+ * years (146,097 days); counted from 0000-03-01, each era's leap day is the
+ * last day of its year, so a year is found from the day within the era
+ * without knowing the month. */
+static void
+civil_from_days(long days, long *year, int *month, int *day)
+{
+	long z = days + 719468; /* days from 0000-03-01 */
+	long era = (z >= 0 ? z : z - 146096) / 146097;
+	long doe = z - era * 146097;                                  /* 0..146096 */
+	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* 0..399 */
+	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);           /* from March 1 */
+	long mp = (5 * doy + 2) / 153;                                /* 0 = March */
+	*day = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*month = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*year = yoe + era * 400 + (*month <= 2);
+}
+
 void
 clock_format_utc(time_t t, char *buf)
 {
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, 20, "%Y-%m-%d %H:%M:%S", &tm);
+	/* By hand: it runs several times a message, and gmtime_r with strftime
+	 * cost 4 % of a customer turn's instructions (callgrind, bench_turn). */
+	long days = (long)(t / 86400), secs = (long)(t % 86400);
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	long year;
+	int month, day;
+	civil_from_days(days, &year, &month, &day);
+	if (year < 0 || year > 9999) {
+		/* Not four digits: the C library's form, whatever it is. */
+		struct tm tm;
+		if (!gmtime_r(&t, &tm) || !strftime(buf, 20, "%Y-%m-%d %H:%M:%S", &tm))
+			snprintf(buf, 20, "%s", "0000-00-00 00:00:00");
+		return;
+	}
+	char *p = put_digits(buf, year, 4);
+	*p++ = '-';
+	p = put_digits(p, month, 2);
+	*p++ = '-';
+	p = put_digits(p, day, 2);
+	*p++ = ' ';
+	p = put_digits(p, secs / 3600, 2);
+	*p++ = ':';
+	p = put_digits(p, secs / 60 % 60, 2);
+	*p++ = ':';
+	p = put_digits(p, secs % 60, 2);
+	*p = 0;
 }
 
 void

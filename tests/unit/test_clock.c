@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -166,6 +167,41 @@ test_kst_midnight(void **state)
 	assert_string_equal(buf, "2026-03-01");
 }
 
+/* The hand-written formatter against the C library's, at instants chosen to
+ * cross every calendar rule (leap days, century years, the 400-year cycle,
+ * before 1970) and at a spread of others. */
+static void
+test_format_utc_matches_libc(void **state)
+{
+	(void)state;
+	static const char *const edges[] = {
+		"1969-12-31 23:59:59", "1900-02-28 23:59:59", "1900-03-01 00:00:00",
+		"2000-02-29 12:00:00", "2000-03-01 00:00:00", "2100-02-28 23:59:59",
+		"2100-03-01 00:00:00", "2400-02-29 00:00:00", "0001-01-01 00:00:00",
+		"9999-12-31 23:59:59", "2024-12-31 23:59:59", "2025-01-01 00:00:00",
+	};
+	char mine[20], libc[20];
+	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++) {
+		struct tm tm;
+		memset(&tm, 0, sizeof(tm));
+		assert_int_equal(sscanf(edges[i], "%d-%d-%d %d:%d:%d", &tm.tm_year, &tm.tm_mon,
+					&tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec),
+				 6);
+		tm.tm_year -= 1900;
+		tm.tm_mon -= 1;
+		clock_format_utc(timegm(&tm), mine);
+		assert_string_equal(mine, edges[i]);
+	}
+	/* Every 86,399 + 7 seconds (so the time of day moves too) across 1900-2300. */
+	for (time_t t = -2208988800; t < 10413792000; t += 86406 * 37) {
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(libc, sizeof(libc), "%Y-%m-%d %H:%M:%S", &tm);
+		clock_format_utc(t, mine);
+		assert_string_equal(mine, libc);
+	}
+}
+
 int
 main(void)
 {
@@ -174,6 +210,7 @@ main(void)
 		cmocka_unit_test(test_parse_forms),
 		cmocka_unit_test(test_parse_rejects),
 		cmocka_unit_test(test_format_utc),
+		cmocka_unit_test(test_format_utc_matches_libc),
 		cmocka_unit_test(test_kst_date_across_midnight),
 		cmocka_unit_test(test_kst_tm),
 		cmocka_unit_test(test_kst_midnight),
