@@ -77,10 +77,10 @@ civil_from_days(long days, long *year, int *month, int *day)
 {
 	long z = days + 719468; /* days from 0000-03-01 */
 	long era = (z >= 0 ? z : z - 146096) / 146097;
-	long doe = z - era * 146097;                                  /* 0..146096 */
+	long doe = z - era * 146097;                                      /* 0..146096 */
 	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* 0..399 */
-	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);           /* from March 1 */
-	long mp = (5 * doy + 2) / 153;                                /* 0 = March */
+	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);               /* from March 1 */
+	long mp = (5 * doy + 2) / 153;                                    /* 0 = March */
 	*day = (int)(doy - (153 * mp + 2) / 5 + 1);
 	*month = (int)(mp < 10 ? mp + 3 : mp - 9);
 	*year = yoe + era * 400 + (*month <= 2);
