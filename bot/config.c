@@ -24,6 +24,7 @@ config_defaults(config *cfg)
 	cfg->rate_limit_messages = 10;
 	cfg->rate_limit_window_s = 10;
 	cfg->outbound_queue_max = 64;
+	cfg->wal_restart_mb = 256;
 	cfg->hello_timeout_s = 10;
 	cfg->ping_interval_s = 30;
 	cfg->hangup_s = 60;
@@ -67,6 +68,7 @@ static const key_desc keys[] = {
 	INT("rate_limit_messages", rate_limit_messages, 1, 1000000000),
 	INT("rate_limit_window_s", rate_limit_window_s, 1, 86400),
 	INT("outbound_queue_max", outbound_queue_max, 4, 100000),
+	INT("wal_restart_mb", wal_restart_mb, 4, 16384),
 	INT("hello_timeout_s", hello_timeout_s, 1, 3600),
 	INT("ping_interval_s", ping_interval_s, 1, 3600),
 	INT("hangup_s", hangup_s, 2, 7200),

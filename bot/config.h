@@ -36,6 +36,7 @@ typedef struct config {
 	int rate_limit_messages;    /* per connection ... */
 	int rate_limit_window_s;    /* ... per this many seconds */
 	int outbound_queue_max;     /* frames queued per session before it is closed */
+	int wal_restart_mb;         /* the WAL starts over at about this size (durability) */
 	int hello_timeout_s;        /* the first frame must be a hello within this */
 	int ping_interval_s;        /* idle before a ping */
 	int hangup_s;               /* idle before the peer is hung up */

@@ -58,7 +58,7 @@ syncer_main(void *arg)
 	return NULL;
 }
 
-/* By default a WAL this long (64 MiB of 4 KiB pages) starts over. A passive
+/* By default a WAL this long (256 MiB of 4 KiB pages) starts over. A passive
  * checkpoint copies frames back but leaves the WAL to grow: the owner writes
  * at its start again only when a batch begins after every frame was copied,
  * and under steady load one never does (the next batch opens right after
@@ -68,7 +68,7 @@ syncer_main(void *arg)
  * it has to poll for the lock between batches, and the owner then polls for
  * it back while this low-priority thread gets the CPU only between the
  * owner's polls (a 9 ms stall was traced that way). */
-enum { WAL_RESTART_FRAMES = 16384, RESTART_TAIL_FRAMES = 256, RESTART_MAX_PASSES = 8 };
+enum { WAL_RESTART_FRAMES = 65536, RESTART_TAIL_FRAMES = 256, RESTART_MAX_PASSES = 8 };
 
 static void *
 checkpointer_main(void *arg)

@@ -2262,7 +2262,9 @@ server_run(const server_deps *deps, char *err, size_t errlen)
 				   .wake = wake_loop,
 				   .wake_arg = srv.ctx,
 				   .sync_delay_ms = delay ? (unsigned)strtoul(delay, NULL, 10) : 0,
-				   .checkpoint_ms = 250};
+				   .checkpoint_ms = 250,
+				   /* frames of 4 KiB pages (SQLite's default size) */
+				   .wal_restart_frames = (unsigned)srv.cfg->wal_restart_mb * 256};
 	if (store_deferred_sync(deps->st) && durability_start(&dopt, &srv.durable) != BOT_OK) {
 		lws_context_destroy(srv.ctx);
 		srv.ctx = NULL;

@@ -98,6 +98,7 @@ test_defaults(void **state)
 	assert_int_equal(cfg.rate_limit_messages, 10);
 	assert_int_equal(cfg.rate_limit_window_s, 10);
 	assert_int_equal(cfg.outbound_queue_max, 64);
+	assert_int_equal(cfg.wal_restart_mb, 256);
 	assert_int_equal(cfg.hello_timeout_s, 10);
 	assert_int_equal(cfg.ping_interval_s, 30);
 	assert_int_equal(cfg.hangup_s, 60);
@@ -253,6 +254,7 @@ test_ranges_and_lengths(void **state)
 		{"rate_limit_messages", 1, 1000000000},
 		{"rate_limit_window_s", 1, 86400},
 		{"outbound_queue_max", 4, 100000},
+		{"wal_restart_mb", 4, 16384},
 		{"hello_timeout_s", 1, 3600},
 		{"ping_interval_s", 1, 3600},
 		{"hangup_s", 2, 7200},
