@@ -70,12 +70,17 @@ syncer_main(void *arg)
  * owner's polls (a 9 ms stall was traced that way). */
 enum { WAL_RESTART_FRAMES = 65536, RESTART_TAIL_FRAMES = 256, RESTART_MAX_PASSES = 8 };
 
+static unsigned
+restart_frames_of(const durability *d)
+{
+	return d->opt.wal_restart_frames ? d->opt.wal_restart_frames : WAL_RESTART_FRAMES;
+}
+
 static void *
 checkpointer_main(void *arg)
 {
 	durability *d = arg;
-	unsigned restart_frames =
-		d->opt.wal_restart_frames ? d->opt.wal_restart_frames : WAL_RESTART_FRAMES;
+	unsigned restart_frames = restart_frames_of(d);
 	/* Copying pages takes CPU, milliseconds a pass under load; on a machine
 	 * with few cores it would take them from the loop, whose replies would
 	 * wait (the tail of the round trips came every 250 ms, with the passes).
@@ -178,7 +183,11 @@ durability_restart_due(durability *d)
 	pthread_mutex_lock(&d->mu);
 	int due = d->restart_due;
 	pthread_mutex_unlock(&d->mu);
-	return due;
+	/* The checkpointer gets the CPU only when the loop leaves it some; a
+	 * saturated loop would let the WAL grow without bound. At twice its
+	 * limit the owner copies it all itself, however long that stops it.
+	 * (The page count is the owner's own, from its last commit.) */
+	return due || store_wal_pages(d->opt.st) >= 2 * (int64_t)restart_frames_of(d);
 }
 
 void

@@ -42,7 +42,9 @@ bot_err durability_synced(durability *d, uint64_t *gen);
  * The owner's next batch then writes the WAL from its start. (The owner is
  * the only writer, so it needs no lock to wait for, and it is never left
  * waiting for the checkpointer, which runs at the lowest CPU priority.) A
- * request not taken within a second lapses. */
+ * request not taken within a second lapses. Also due, whatever the
+ * checkpointer did, once the WAL holds twice wal_restart_frames: a loop that
+ * never leaves the checkpointer any CPU copies the WAL itself. Owner only. */
 int durability_restart_due(durability *d);
 void durability_restarted(durability *d);
 /* Syncs what was wanted, stops both threads and frees D (NULL is fine).

@@ -205,6 +205,24 @@ test_wal_starts_over(void **state)
 		fail_msg("the WAL reached %lld pages with restarts at 64", (long long)bounded);
 }
 
+/* A checkpointer that never gets the CPU (here: none at all) must not let
+ * the WAL grow without bound: at twice the restart size the owner copies it
+ * itself, and the WAL starts over. */
+static void
+test_wal_bounded_without_checkpointer(void **state)
+{
+	store *st = *state;
+	durability_options o = {.st = st, .checkpoint_ms = 0, .wal_restart_frames = 64};
+	durability *d = NULL;
+	assert_int_equal(durability_start(&o, &d), BOT_OK);
+	int64_t most = steady_load(st, d, 600);
+	assert_int_equal(durability_stop(d), BOT_OK);
+	/* About four pages a batch: 2,300 or more without the owner's copy. */
+	if (most > 256)
+		fail_msg("with no checkpointer the WAL reached %lld pages (restart at 64)",
+			 (long long)most);
+}
+
 /* The thread of this process named NAME, or 0. */
 static pid_t
 thread_named(const char *name)
@@ -259,6 +277,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_slow_disk_holds_the_sync, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_sync_is_final, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wal_starts_over, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wal_bounded_without_checkpointer, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_checkpointer_yields_to_the_loop, setup,
 						teardown),
 	};
