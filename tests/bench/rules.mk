@@ -2,11 +2,16 @@
 # The intent benchmark (bench-intents) lives in the top Makefile.
 
 BENCH_BINS := $(BUILD)/tests/loadgen $(BUILD)/tests/echo_server $(BUILD)/tests/bench_answer \
-	$(BUILD)/tests/bench_intents $(BUILD)/tests/bench_turn $(BUILD)/tests/bench_queue
+	$(BUILD)/tests/bench_intents $(BUILD)/tests/bench_turn $(BUILD)/tests/bench_queue \
+	$(BUILD)/tests/disk_probe
 
 $(BUILD)/tests/loadgen: tests/bench/loadgen.c tests/bench/benchutil.c $(BUILD)/obj/token.o \
 		$(BUILD)/obj/err.o | $(BUILD)/tests
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ibot -Itests/bench -o $@ $^ $(PKG_LIBS)
+
+# How fast the disk makes an append durable, before and after the load runs.
+$(BUILD)/tests/disk_probe: tests/bench/disk_probe.c | $(BUILD)/tests
+	$(CC) $(CFLAGS) -o $@ $<
 
 # Built from the same libwebsockets as botd (same pkg-config flags).
 $(BUILD)/tests/echo_server: tests/bench/echo_server.c | $(BUILD)/tests

@@ -37,6 +37,7 @@ ANSWER=$BUILD/tests/bench_answer
 INTENTS=$BUILD/tests/bench_intents
 TURN=$BUILD/tests/bench_turn
 QUEUE=$BUILD/tests/bench_queue
+DISK=$BUILD/tests/disk_probe
 WORK=$(mktemp -d /tmp/botd-bench.XXXXXX)
 mkdir -p "$DATA"
 
@@ -48,7 +49,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-for b in "$BOTD" "$LOADGEN" "$ECHO" "$ANSWER" "$INTENTS" "$TURN" "$QUEUE"; do
+for b in "$BOTD" "$LOADGEN" "$ECHO" "$ANSWER" "$INTENTS" "$TURN" "$QUEUE" "$DISK"; do
 	[ -x "$b" ] || { echo "run.sh: $b is missing; run make bench" >&2; exit 2; }
 done
 
@@ -137,6 +138,9 @@ QUEUE_OUT=$($PIN_SRV "$QUEUE" --db "$WORK/queue.db" --sizes "$QUEUE_SIZES" 2>>"$
 Q_SMALL=$(printf '%s\n' "$QUEUE_OUT" | head -1)
 Q_BIG=$(printf '%s\n' "$QUEUE_OUT" | tail -1)
 
+# The disk's own sync time, around the runs that wait for it (3 and 4).
+DISK0=$("$DISK" "$WORK")
+
 # 3. echo vs botd, closed loop, back to back
 echo "== echo server, $CONNS connections" >&2
 EPORT=$(free_port)
@@ -176,6 +180,7 @@ else
 	OPEN_OUT="p99_us=n/a answered_per_s=0"
 fi
 stop "$BOTD_PID"
+DISK1=$("$DISK" "$WORK")
 
 # 5. idle connections
 echo "== idle: $IDLE authenticated connections" >&2
@@ -259,6 +264,7 @@ saturated() {
 cat > "$WORK/table.md" <<EOF
 Machine: $CPU_MODEL, $(nproc) CPUs, $RAM RAM, Linux $(uname -r); $PINNED.
 Load average before/after: $LOAD0 / $LOAD1 (other work on the machine shows here).
+Disk before/after the load runs (fdatasync of an 8 KiB append, 300 times; botd acks after one such sync): p50 $(kv "$DISK0" fsync_p50_us)/$(kv "$DISK1" fsync_p50_us) us, p99 $(kv "$DISK0" fsync_p99_us)/$(kv "$DISK1" fsync_p99_us) us.
 Mode: $([ "$SMOKE" = 1 ] && echo "smoke (short runs, small sizes: not for comparison)" || echo "full"); ${DUR} s measured per load run after ${WARM} s warm-up; durability on (WAL; no ack before the WAL holding it is fdatasync'ed: botd commits with synchronous=NORMAL and its syncer thread syncs; bench_turn commits with FULL).
 Data scale: bench_answer ${SCALE_FLAGS} (each file evicted from the OS page cache, then mapped and read once at open, as botd's warm_cache; each question answered inside a batch that holds a write, committed after it, as botd's loop turn); ${ANS_S} s per run, 1,000 and ${BIG} accounts alternately ${SCALE_PAIRS} times, medians; share of the ${BIG}-account file in the OS page cache before/after open: $(printf '%s%% ' "${B_CACHED[@]}")
 
