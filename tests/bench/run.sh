@@ -67,11 +67,16 @@ kv() { # kv LINE KEY: the value of KEY=... in a loadgen/bench_answer line
 	printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -1
 }
 
+# A port no socket uses, in any state, below the range the kernel hands to
+# outgoing connections: the generator's own sockets (thousands, some in
+# TIME_WAIT) took a port picked from that range once, and botd could not bind.
 free_port() {
-	local p
+	local p low
+	low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null)
+	[ "${low:-0}" -gt 21000 ] || low=32768
 	for _ in $(seq 1 50); do
-		p=$((20000 + RANDOM % 20000))
-		if ! ss -Htln "sport = :$p" 2>/dev/null | grep -q .; then echo "$p"; return; fi
+		p=$((20000 + RANDOM % (low - 20000)))
+		if ! ss -Htan "sport = :$p" 2>/dev/null | grep -q .; then echo "$p"; return; fi
 	done
 	echo 0
 }
