@@ -13,16 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-static int64_t
-now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
+#include "benchutil.h"
 
 static int
 by_value(const void *a, const void *b)
@@ -69,13 +62,13 @@ main(int argc, char **argv)
 			rc = 1;
 			break;
 		}
-		int64_t t0 = now_ns();
+		int64_t t0 = bench_now_ns();
 		if (fdatasync(fd) != 0) {
 			fprintf(stderr, "disk_probe: fdatasync: %s\n", strerror(errno));
 			rc = 1;
 			break;
 		}
-		t[i] = now_ns() - t0;
+		t[i] = bench_now_ns() - t0;
 	}
 	close(fd);
 	if (!rc) {

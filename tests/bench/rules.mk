@@ -10,8 +10,8 @@ $(BUILD)/tests/loadgen: tests/bench/loadgen.c tests/bench/benchutil.c $(BUILD)/o
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ibot -Itests/bench -o $@ $^ $(PKG_LIBS)
 
 # How fast the disk makes an append durable, before and after the load runs.
-$(BUILD)/tests/disk_probe: tests/bench/disk_probe.c | $(BUILD)/tests
-	$(CC) $(CFLAGS) -o $@ $<
+$(BUILD)/tests/disk_probe: tests/bench/disk_probe.c tests/bench/benchutil.c | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ibot -Itests/bench -o $@ $^ $(PKG_LIBS)
 
 # Built from the same libwebsockets as botd (same pkg-config flags).
 $(BUILD)/tests/echo_server: tests/bench/echo_server.c | $(BUILD)/tests
