@@ -170,7 +170,7 @@ struct store {
 	char *path;
 	char *wal_path;
 	int wal_fd;
-	int db_fd; /* the database file, for store_checkpoint_aside()'s writeback */
+	int db_fd; /* the database file, written back and synced by store_checkpoint_aside() */
 	dev_t wal_dev;
 	ino_t wal_ino;
 };
@@ -1000,18 +1000,16 @@ fail:
  * matter of timing: the fdatasync after it is what makes the pages durable,
  * so a failure here is left for that to report. */
 static void
-write_back_in_pieces(store *st)
+write_back_in_pieces(int fd)
 {
-	if (st->db_fd < 0)
-		st->db_fd = open(st->path, O_RDONLY | O_CLOEXEC);
 	struct stat sb;
-	if (st->db_fd < 0 || fstat(st->db_fd, &sb) != 0)
+	if (fstat(fd, &sb) != 0)
 		return;
 	off_t piece = sb.st_size / 1024;
 	if (piece < 256 * 1024)
 		piece = 256 * 1024;
 	for (off_t o = 0; o < sb.st_size; o += piece)
-		if (sync_file_range(st->db_fd, o, piece,
+		if (sync_file_range(fd, o, piece,
 				    SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
 					    SYNC_FILE_RANGE_WAIT_AFTER) != 0)
 			return;
@@ -1043,13 +1041,17 @@ store_checkpoint_aside(store *st, int *wal_frames, int *uncopied_frames)
 	 * the owner's last pass before the WAL starts over, which syncs them
 	 * while the owner's batches wait: a stall as long as that sync (10-20
 	 * ms measured). Synced here, they leave that pass only its own. */
-	write_back_in_pieces(st);
-	sqlite3_file *db_file = NULL;
-	if (sqlite3_file_control(st->aside, "main", SQLITE_FCNTL_FILE_POINTER, &db_file) !=
-		    SQLITE_OK ||
-	    !db_file || !db_file->pMethods ||
-	    db_file->pMethods->xSync(db_file, SQLITE_SYNC_NORMAL) != SQLITE_OK) {
-		log_error("store: cannot sync the database after a checkpoint");
+	if (st->db_fd < 0)
+		st->db_fd = open(st->path, O_RDONLY | O_CLOEXEC);
+	if (st->db_fd < 0) {
+		log_error("store: cannot open %s to sync it after a checkpoint: %s", st->path,
+			  strerror(errno));
+		return BOT_ERR_IO;
+	}
+	write_back_in_pieces(st->db_fd);
+	if (fdatasync(st->db_fd) != 0) {
+		log_error("store: cannot sync the database after a checkpoint: %s",
+			  strerror(errno));
 		return BOT_ERR_IO;
 	}
 	return BOT_OK;
