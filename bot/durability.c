@@ -68,7 +68,33 @@ syncer_main(void *arg)
  * it has to poll for the lock between batches, and the owner then polls for
  * it back while this low-priority thread gets the CPU only between the
  * owner's polls (a 9 ms stall was traced that way). */
-enum { WAL_RESTART_FRAMES = 65536, RESTART_TAIL_FRAMES = 256, RESTART_MAX_PASSES = 8 };
+enum { WAL_RESTART_FRAMES = 65536, RESTART_MAX_PASSES = 8, RESTART_SHORT_PASS_US = 2000 };
+
+/* The checkpointer's scheduling policy: SCHED_IDLE for its routine passes
+ * (see checkpointer_main), the normal policy while it closes in on a restart.
+ * Those last passes must follow each other closely: what the owner copies and
+ * syncs while its batches wait is what was committed during the last one. At
+ * SCHED_IDLE, on a loop busy for seconds, a pass took seconds (traced: 0.4 to
+ * 6.7 s), and the owner's own pass then copied 4-5 MB and synced it, 15-25 ms
+ * with every reply waiting. */
+static void
+set_idle(int idle)
+{
+	struct sched_param param = {0};
+	int err = pthread_setschedparam(pthread_self(), idle ? SCHED_IDLE : SCHED_OTHER, &param);
+	if (err)
+		log_warn("durability: cannot set the checkpointer's priority: %s", strerror(err));
+}
+
+/* Microseconds since START (CLOCK_MONOTONIC). */
+static int64_t
+us_since(const struct timespec *start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)(now.tv_sec - start->tv_sec) * 1000000 +
+	       (now.tv_nsec - start->tv_nsec) / 1000;
+}
 
 static unsigned
 restart_frames_of(const durability *d)
@@ -89,10 +115,7 @@ checkpointer_main(void *arg)
 	 * the runnable loop waiting up to 3 ms for the niced thread's slice to
 	 * end. The thread still runs when the loop sleeps, and gets a little CPU
 	 * when the loop never does. */
-	struct sched_param idle = {0};
-	int err = pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle);
-	if (err)
-		log_warn("durability: cannot lower the checkpointer's priority: %s", strerror(err));
+	set_idle(1);
 	pthread_mutex_lock(&d->mu);
 	while (!d->stop) {
 		struct timespec until;
@@ -105,17 +128,26 @@ checkpointer_main(void *arg)
 		if (d->stop)
 			break;
 		pthread_mutex_unlock(&d->mu);
-		int frames = 0, uncopied = 0;
-		bot_err rc = store_checkpoint_aside(d->opt.st, &frames, &uncopied);
+		int frames = 0;
+		bot_err rc = store_checkpoint_aside(d->opt.st, &frames, NULL);
+		int closing_in = rc == BOT_OK && frames >= (int)restart_frames;
 		/* The owner stops to copy and sync what the passes left: they
-		 * run back to back until that is little, each shorter than the
-		 * one before. */
-		for (int pass = 0; rc == BOT_OK && frames >= (int)restart_frames &&
-				   uncopied > RESTART_TAIL_FRAMES && pass < RESTART_MAX_PASSES;
-		     pass++)
-			rc = store_checkpoint_aside(d->opt.st, &frames, &uncopied);
+		 * run back to back, at the normal priority, until one is short
+		 * (a short pass had little to copy and sync, so little came in
+		 * while it ran); each is shorter than the one before. */
+		if (closing_in)
+			set_idle(0);
+		int64_t took_us = RESTART_SHORT_PASS_US + 1;
+		int passes = 0;
+		while (closing_in && rc == BOT_OK && took_us > RESTART_SHORT_PASS_US &&
+		       passes++ < RESTART_MAX_PASSES) {
+			struct timespec start;
+			clock_gettime(CLOCK_MONOTONIC, &start);
+			rc = store_checkpoint_aside(d->opt.st, &frames, NULL);
+			took_us = us_since(&start);
+		}
 		pthread_mutex_lock(&d->mu);
-		if (rc == BOT_OK && frames >= (int)restart_frames && !d->stop) {
+		if (closing_in && rc == BOT_OK && !d->stop) {
 			d->restart_due = 1;
 			pthread_mutex_unlock(&d->mu);
 			if (d->opt.wake)
@@ -128,6 +160,11 @@ checkpointer_main(void *arg)
 			       pthread_cond_timedwait(&d->stop_cv, &d->mu, &lapse) != ETIMEDOUT)
 				;
 			d->restart_due = 0;
+		}
+		if (closing_in) {
+			pthread_mutex_unlock(&d->mu);
+			set_idle(1);
+			pthread_mutex_lock(&d->mu);
 		}
 	}
 	pthread_mutex_unlock(&d->mu);

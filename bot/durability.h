@@ -41,8 +41,9 @@ bot_err durability_synced(durability *d, uint64_t *gen);
  * store_checkpoint() between two batches, then to say durability_restarted().
  * The owner's next batch then writes the WAL from its start. (The owner is
  * the only writer, so it needs no lock to wait for, and it is never left
- * waiting for the checkpointer, which runs at the lowest CPU priority.) A
- * request not taken within a second lapses. Also due, whatever the
+ * waiting for the checkpointer, which runs at the lowest CPU priority but
+ * for its last passes before a restart.) A request not taken within a second
+ * lapses. Also due, whatever the
  * checkpointer did, once the WAL holds twice wal_restart_frames: a loop that
  * never leaves the checkpointer any CPU copies the WAL itself. Owner only. */
 int durability_restart_due(durability *d);

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <dirent.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -268,6 +269,54 @@ test_checkpointer_yields_to_the_loop(void **state)
 	assert_int_equal(durability_stop(d), BOT_OK);
 }
 
+/* Polls the checkpointer's policy while the test's load runs. */
+typedef struct policy_watch {
+	pid_t tid;
+	atomic_int stop;
+	atomic_int saw_normal; /* SCHED_OTHER seen at least once */
+} policy_watch;
+
+static void *
+watch_policy(void *arg)
+{
+	policy_watch *w = arg;
+	while (!atomic_load(&w->stop)) {
+		if (sched_getscheduler(w->tid) == SCHED_OTHER)
+			atomic_store(&w->saw_normal, 1);
+		usleep(100);
+	}
+	return NULL;
+}
+
+/* Closing in on a restart, the checkpointer's passes run at the normal
+ * priority, back to back (at SCHED_IDLE on a busy loop they took seconds,
+ * and the owner's own pass then had megabytes to copy and sync); after the
+ * restart it is back at SCHED_IDLE. */
+static void
+test_checkpointer_closes_in_at_normal_priority(void **state)
+{
+	store *st = *state;
+	durability_options o = {.st = st, .checkpoint_ms = 5, .wal_restart_frames = 64};
+	durability *d = NULL;
+	assert_int_equal(durability_start(&o, &d), BOT_OK);
+	policy_watch w = {.tid = thread_named("botd-checkpoint")};
+	assert_true(w.tid > 0);
+	pthread_t watcher;
+	assert_int_equal(pthread_create(&watcher, NULL, watch_policy, &w), 0);
+	int64_t most = steady_load(st, d, 600);
+	atomic_store(&w.stop, 1);
+	pthread_join(watcher, NULL);
+	assert_true(atomic_load(&w.saw_normal));
+	if (most > 512)
+		fail_msg("the WAL reached %lld pages with restarts at 64", (long long)most);
+	/* No more load: the last restart is over within a second. */
+	int policy = -1;
+	for (int i = 0; i < 100 && (policy = sched_getscheduler(w.tid)) != SCHED_IDLE; i++)
+		usleep(10000);
+	assert_int_equal(policy, SCHED_IDLE);
+	assert_int_equal(durability_stop(d), BOT_OK);
+}
+
 int
 main(void)
 {
@@ -281,6 +330,8 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_checkpointer_yields_to_the_loop, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_checkpointer_closes_in_at_normal_priority,
+						setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
