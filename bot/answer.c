@@ -489,7 +489,9 @@ answer_render(answer_engine *eng, const answer_request *req, answer_reply *out)
 {
 	bot_err rc = BOT_OK;
 	json_t *params = NULL, *data = NULL;
-	store_account *acc = NULL;
+	/* On the stack: the answer path runs for every question, and zeroing
+	 * a heap copy of this (5 KiB) was 1.5 % of a customer turn (callgrind). */
+	store_account acc[ANSWER_MAX_ACCOUNTS];
 	size_t n_acc = 0;
 	const store_account *chosen = NULL;
 	int refused = 0;
@@ -520,10 +522,6 @@ answer_render(answer_engine *eng, const answer_request *req, answer_reply *out)
 	 * accounts when the answer needs one. */
 	char name[128] = "";
 	if (req->member_id && s->needs_account) {
-		if (!(acc = calloc(ANSWER_MAX_ACCOUNTS, sizeof(*acc)))) {
-			rc = BOT_ERR_NOMEM;
-			goto fail;
-		}
 		if ((rc = store_member_accounts(eng->st, req->member_id, name, sizeof(name), acc,
 						ANSWER_MAX_ACCOUNTS, &n_acc)) != BOT_OK)
 			goto fail;
@@ -606,12 +604,10 @@ answer_render(answer_engine *eng, const answer_request *req, answer_reply *out)
 		attach_rows(s, chosen, data, out);
 done:
 	trim_end(out->text);
-	free(acc);
 	json_decref(params);
 	json_decref(data);
 	return BOT_OK;
 fail:
-	free(acc);
 	json_decref(params);
 	json_decref(data);
 	answer_reply_clear(out);
