@@ -75,8 +75,8 @@ enum { WAL_RESTART_FRAMES = 65536, RESTART_MAX_PASSES = 8, RESTART_SHORT_PASS_US
  * Those last passes must follow each other closely: what the owner copies and
  * syncs while its batches wait is what was committed during the last one. At
  * SCHED_IDLE, on a loop busy for seconds, a pass took seconds (traced: 0.4 to
- * 6.7 s), and the owner's own pass then copied 4-5 MB and synced it, 15-25 ms
- * with every reply waiting. */
+ * 6.7 s), and the owner's own pass then copied 3-5 MB and synced it: the
+ * loop stopped for 14-24 ms, every reply waiting. */
 static void
 set_idle(int idle)
 {

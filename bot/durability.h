@@ -43,9 +43,9 @@ bot_err durability_synced(durability *d, uint64_t *gen);
  * the only writer, so it needs no lock to wait for, and it is never left
  * waiting for the checkpointer, which runs at the lowest CPU priority but
  * for its last passes before a restart.) A request not taken within a second
- * lapses. Also due, whatever the
- * checkpointer did, once the WAL holds twice wal_restart_frames: a loop that
- * never leaves the checkpointer any CPU copies the WAL itself. Owner only. */
+ * lapses. Also due, whatever the checkpointer did, once the WAL holds twice
+ * wal_restart_frames: a loop that never leaves the checkpointer any CPU
+ * copies the WAL itself. Owner only. */
 int durability_restart_due(durability *d);
 void durability_restarted(durability *d);
 /* Syncs what was wanted, stops both threads and frees D (NULL is fine).
