@@ -1,7 +1,7 @@
 #!/bin/bash
 # make bench: runs every benchmark of issue 9 and prints one table.
 #
-#   BUILD=build sh tests/bench/run.sh         full run (about 5 minutes, plus
+#   BUILD=build sh tests/bench/run.sh         full run (about 3.5 minutes, plus
 #                                             ~2 min once to generate 1M accounts)
 #   BENCH_SMOKE=1 sh tests/bench/run.sh       a few seconds per benchmark
 #
@@ -29,6 +29,7 @@ else
 	DUR=${BENCH_DURATION:-10}; WARM=2; IDLE=${BENCH_IDLE:-10000}; BIG=${BENCH_BIG:-1000000}
 	ANS_S=5; HOLD=8; SCALE_PAIRS=${BENCH_SCALE_PAIRS:-3}; ROUNDS=${BENCH_ROUNDS:-3}
 fi
+[ "$ROUNDS" -ge 1 ] 2>/dev/null || { echo "run.sh: BENCH_ROUNDS must be a whole number of at least 1" >&2; exit 2; }
 CONNS=${BENCH_CONNS:-100}
 DATA=${BENCH_DATA:-$BUILD/bench}
 BOTD=$BUILD/botd
