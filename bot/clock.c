@@ -86,6 +86,14 @@ civil_from_days(long days, long *year, int *month, int *day)
 	*year = yoe + era * 400 + (*month <= 2);
 }
 
+int64_t
+clock_mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 void
 clock_format_utc(time_t t, char *buf)
 {

@@ -3,6 +3,7 @@
 #ifndef BOT_CLOCK_H
 #define BOT_CLOCK_H
 
+#include <stdint.h>
 #include <time.h>
 #include "err.h"
 
@@ -12,6 +13,8 @@
 /* Fixes the clock at T (the configuration's "now" or BOTD_NOW); 0 = real time. */
 void clock_set_fixed(time_t t);
 time_t clock_now(void);
+/* Microseconds on the monotonic clock, for durations (never the fixed clock). */
+int64_t clock_mono_us(void);
 
 /* Parses "YYYY-MM-DD HH:MM:SS", "YYYY-MM-DDTHH:MM:SSZ" or "YYYY-MM-DD" as UTC. */
 bot_err clock_parse_utc(const char *text, time_t *out);

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 
 struct durability {
@@ -86,16 +87,6 @@ set_idle(int idle)
 		log_warn("durability: cannot set the checkpointer's priority: %s", strerror(err));
 }
 
-/* Microseconds since START (CLOCK_MONOTONIC). */
-static int64_t
-us_since(const struct timespec *start)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (int64_t)(now.tv_sec - start->tv_sec) * 1000000 +
-	       (now.tv_nsec - start->tv_nsec) / 1000;
-}
-
 static unsigned
 restart_frames_of(const durability *d)
 {
@@ -141,11 +132,13 @@ checkpointer_main(void *arg)
 		int passes = 0;
 		while (closing_in && rc == BOT_OK && took_us > RESTART_SHORT_PASS_US &&
 		       passes++ < RESTART_MAX_PASSES) {
-			struct timespec start;
-			clock_gettime(CLOCK_MONOTONIC, &start);
+			int64_t start_us = clock_mono_us();
 			rc = store_checkpoint_aside(d->opt.st, &frames, NULL);
-			took_us = us_since(&start);
+			took_us = clock_mono_us() - start_us;
 		}
+		/* Back to SCHED_IDLE now: what follows is a wait for the owner. */
+		if (closing_in)
+			set_idle(1);
 		pthread_mutex_lock(&d->mu);
 		if (closing_in && rc == BOT_OK && !d->stop) {
 			d->restart_due = 1;
@@ -160,11 +153,6 @@ checkpointer_main(void *arg)
 			       pthread_cond_timedwait(&d->stop_cv, &d->mu, &lapse) != ETIMEDOUT)
 				;
 			d->restart_due = 0;
-		}
-		if (closing_in) {
-			pthread_mutex_unlock(&d->mu);
-			set_idle(1);
-			pthread_mutex_lock(&d->mu);
 		}
 	}
 	pthread_mutex_unlock(&d->mu);

@@ -127,14 +127,6 @@ endpoint_name(const session *s)
 	return s->ep == EP_AGENT ? "agent" : "chat";
 }
 
-static int64_t
-mono_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* ---- outbound queue ------------------------------------------------------ */
 
 /* The two waiting lists: sessions with frames of the open batch (released
@@ -341,8 +333,8 @@ release_synced(uint64_t synced)
 {
 	srv.committed_gen = synced;
 	if (srv.unsynced_since_us) {
-		metrics_commit_latency((double)(mono_us() - srv.unsynced_since_us) / 1e6);
-		srv.unsynced_since_us = synced < srv.written_gen ? mono_us() : 0;
+		metrics_commit_latency((double)(clock_mono_us() - srv.unsynced_since_us) / 1e6);
+		srv.unsynced_since_us = synced < srv.written_gen ? clock_mono_us() : 0;
 	}
 	session *s = srv.awaiting;
 	srv.awaiting = NULL;
@@ -391,7 +383,7 @@ commit_now(void)
 	if (srv.commit_scheduled)
 		lws_sul_schedule(srv.ctx, 0, &srv.commit_sul, commit_cb, LWS_SET_TIMER_USEC_CANCEL);
 	srv.commit_scheduled = 0;
-	int64_t started = mono_us();
+	int64_t started = clock_mono_us();
 	bot_err rc = store_batch_commit(srv.deps->st);
 	uint64_t gen = srv.batch_gen++;
 	if (rc == BOT_OK) {
@@ -739,13 +731,13 @@ count_turn(const dialog_result *res, int64_t started_us)
 		metrics_intent(NULL);
 	if (res->escalated)
 		metrics_escalation(res->escalated);
-	metrics_answer_latency((double)(mono_us() - started_us) / 1e6);
+	metrics_answer_latency((double)(clock_mono_us() - started_us) / 1e6);
 }
 
 static void
 chat_message(session *s, const chat_frame *f)
 {
-	int64_t started = mono_us();
+	int64_t started = clock_mono_us();
 	if (rate_limited(s)) {
 		session_error(s, CHAT_ERR_RATE_LIMITED, "too many messages; wait a few seconds");
 		return;
