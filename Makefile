@@ -23,8 +23,15 @@ SAN_FLAGS ?=
 CFLAGS  += -std=gnu11 $(OPT) $(WARN) $(SAN_FLAGS) -D_GNU_SOURCE -DBOTD_VERSION=\"$(VERSION)\"
 LDFLAGS += $(SAN_FLAGS)
 
-BOT_SRCS := $(wildcard bot/*.c)
-BOT_OBJS := $(patsubst bot/%.c,$(BUILD)/obj/%.o,$(BOT_SRCS))
+# bot/ holds one folder per layer (see README, Layout); data/gen the
+# generator of large data sets behind `botd gen-data`. Module names are
+# unique across folders, so objects stay flat: $(BUILD)/obj/<module>.o.
+BOT_DIRS := $(sort $(dir $(wildcard bot/*/*.c))) data/gen/
+BOT_SRCS := $(wildcard bot/*/*.c) $(wildcard data/gen/*.c)
+BOT_HDRS := $(wildcard bot/*/*.h) $(wildcard data/gen/*.h)
+BOT_INC  := $(patsubst %/,-I%,$(BOT_DIRS))
+BOT_OBJS := $(addprefix $(BUILD)/obj/,$(notdir $(BOT_SRCS:.c=.o)))
+vpath %.c $(BOT_DIRS)
 LIB_OBJS := $(filter-out $(BUILD)/obj/main.o,$(BOT_OBJS))
 # The SQL of data/ compiled into the binary (see data/embed-sql.sh).
 EMBED_OBJ := $(BUILD)/obj/embedded_sql.o
@@ -41,8 +48,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 all: $(BUILD)/botd
 
-$(BUILD)/obj/%.o: bot/%.c $(wildcard bot/*.h) | $(BUILD)/obj
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+$(BUILD)/obj/%.o: %.c $(BOT_HDRS) | $(BUILD)/obj
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(BOT_INC) -c -o $@ $<
 
 $(BUILD)/botd: $(BOT_OBJS) $(EMBED_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
@@ -103,7 +110,7 @@ UNIT_DEPS_chatproto := frame
 .SECONDEXPANSION:
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/obj/%.o $(BUILD)/obj/err.o $(BUILD)/obj/log.o \
 		$$(addprefix $(BUILD)/obj/,$$(addsuffix .o,$$(UNIT_DEPS_$$*))) | $(BUILD)/tests
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ibot -o $@ $^ $(PKG_LIBS) -lcmocka -lm
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(BOT_INC) -o $@ $^ $(PKG_LIBS) -lcmocka -lm
 
 test:
 	@$(MAKE) --no-print-directory deps
@@ -176,7 +183,7 @@ BENCH_INTENTS_OBJS := $(BUILD)/obj/intent.o $(BUILD)/obj/normalize.o $(BUILD)/ob
 	$(BUILD)/obj/err.o $(BUILD)/obj/log.o
 
 $(BUILD)/tests/bench_intents: tests/bench/bench_intents.c $(BENCH_INTENTS_OBJS) | $(BUILD)/tests
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Ibot -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(BOT_INC) -o $@ $^ $(PKG_LIBS) -lm
 
 bench-intents: $(BUILD)/tests/bench_intents
 	$(BUILD)/tests/bench_intents intents

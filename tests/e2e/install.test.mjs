@@ -46,12 +46,12 @@ function walk(dir, base = dir, out = []) {
   return out;
 }
 
-// The configuration keys the daemon accepts, read from bot/config.c keys[].
+// The configuration keys the daemon accepts, read from bot/core/config.c keys[].
 function configKeys() {
-  const src = readFileSync(join(ROOT, 'bot/config.c'), 'utf8');
+  const src = readFileSync(join(ROOT, 'bot/core/config.c'), 'utf8');
   const table = src.slice(src.indexOf('keys[] = {'), src.indexOf('};', src.indexOf('keys[] = {')));
   const keys = [...table.matchAll(/^\s*(?:STR|INT|BOOL)?\(?\{?"([a-z_]+)"/gm)].map((m) => m[1]);
-  assert.ok(keys.length >= 20, `found only ${keys.length} keys in bot/config.c`);
+  assert.ok(keys.length >= 20, `found only ${keys.length} keys in bot/core/config.c`);
   return keys;
 }
 

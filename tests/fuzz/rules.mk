@@ -38,7 +38,7 @@ fuzz-build:
 
 # Recursive (=) like PKG_CFLAGS, which it holds.
 FUZZ_CC = clang -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
-	-fno-sanitize-recover=all -fno-omit-frame-pointer $(PKG_CFLAGS) -Ibot
+	-fno-sanitize-recover=all -fno-omit-frame-pointer $(PKG_CFLAGS) $(BOT_INC)
 
 $(FUZZ_BUILD)/fuzz_%: $(FUZZ_DIR)/fuzz_%.c $(FUZZ_DIR)/fuzz_common.h $(FUZZ_LIB_OBJS)
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $(filter %.c %.o,$^) $(PKG_LIBS) -lm
@@ -50,7 +50,7 @@ $(patsubst %,$(FUZZ_BUILD)/fuzz_%,$(FUZZ_DEMO_TARGETS)): $(FUZZ_BUILD)/demo_stac
 	$(FUZZ_DIR)/demo_stack.h
 
 $(FUZZ_BUILD)/demo_stack.o: $(FUZZ_DIR)/demo_stack.c $(FUZZ_DIR)/demo_stack.h \
-		$(FUZZ_DIR)/fuzz_common.h $(wildcard bot/*.h)
+		$(FUZZ_DIR)/fuzz_common.h $(BOT_HDRS)
 	$(FUZZ_CC) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
 
 # Runs each target for FUZZ_SECONDS, reading its corpus and writing new finds
