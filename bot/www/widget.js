@@ -202,14 +202,27 @@
     this.onOffline = function () { self.networkDown(); };
     window.addEventListener('online', this.onOnline);
     window.addEventListener('offline', this.onOffline);
+    this.start();
+  }
+
+  /* Gets the token (from the options or the host's getToken), then connects.
+   * A token that cannot be fetched for want of a network is fetched again
+   * when the network is back; any other failure is final. */
+  Chat.prototype.start = function () {
+    var self = this;
+    this.needToken = false;
     Promise.resolve(this.token || this.fetchToken()).then(function (tok) {
+      if (self.destroyed) return;
       self.token = tok;
       self.key = 'botd.chat.' + tokenSubject(tok);
       self.load();
       self.renderAll();
       self.connect();
-    }).catch(function () { self.setConn('expired'); });
-  }
+    }).catch(function () {
+      if (self.destroyed) return;
+      if (navigator.onLine === false) { self.needToken = true; self.networkDown(); } else self.setConn('expired');
+    });
+  };
 
   Chat.prototype.fetchToken = function () {
     if (typeof this.opts.getToken === 'function') return Promise.resolve(this.opts.getToken());
@@ -698,7 +711,7 @@
   /* ---- connection ---------------------------------------------------------- */
 
   Chat.prototype.connect = function () {
-    if (this.destroyed || this.conn === 'expired') return;
+    if (this.destroyed || this.conn === 'expired' || !this.token) return;
     var self = this;
     clearTimeout(this.timers.retry);
     this.ready = false;
@@ -752,19 +765,18 @@
   Chat.prototype.networkDown = function () {
     if (this.destroyed || this.conn === 'expired') return;
     this.netDown = true;
-    clearTimeout(this.timers.retry);
-    clearInterval(this.timers.countdown);
     this.dropSocket();
     this.attempt = Math.max(this.attempt, 1);
-    this.setConn('offline');
+    this.scheduleRetry();
   };
 
   Chat.prototype.networkUp = function () {
     if (this.destroyed || this.conn === 'expired') return;
     this.netDown = false;
+    if (this.needToken) { this.setConn('connecting'); this.start(); return; }
     if (this.conn === 'online') { this.renderStatus(); return; }
     // Back: try at once, then the usual backoff if the server is not there.
-    this.attempt = Math.max(1, Math.min(this.attempt, 1));
+    this.attempt = 1;
     this.dropSocket();
     this.connect();
   };

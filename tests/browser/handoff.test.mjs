@@ -153,11 +153,17 @@ test('customer asks, is handed over, an agent claims, replies and resolves, the 
   await page.screenshot({ path: artifact('widget.png') });
   await console_.screenshot({ path: artifact('agent.png') });
 
-  // 8. The agent resolves; the customer is asked for a rating and gives 5.
-  await console_.getByRole('button', { name: '해결 완료' }).click();
+  // 8. The agent resolves (and confirms it); the customer is asked for a
+  // rating once, by the bot's message and its 1-5 quick replies, and gives 5.
+  await console_.getByRole('button', { name: '해결 완료', exact: true }).click();
+  await console_.getByRole('dialog').getByRole('button', { name: '해결 완료로 닫기' }).click();
   await console_.waitForSelector('#closed-banner:not([hidden])');
   const star5 = page.getByRole('button', { name: '5점' });
   await star5.waitFor();
+  const asked = (await page.locator('.botd-chat').innerText()).match(/만족스러우셨나요/g) || [];
+  assert.equal(asked.length, 1, 'the rating is asked once');
+  assert.equal(await page.locator('.botd-system', { hasText: '종료' }).count(), 0, 'no extra "ended" line beside the bot\'s');
+  assert.equal(await page.locator('.botd-rate .botd-star').count(), 5);
   await page.screenshot({ path: artifact('widget-rating.png') });
   await star5.click();
   await page.waitForFunction(() => !document.querySelector('.botd-rate'));

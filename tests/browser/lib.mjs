@@ -94,3 +94,29 @@ export async function restartBotd(botd, { downMs = 0, before } = {}) {
     },
   };
 }
+
+// Records the WebSocket traffic of PAGE: {sockets: [url...], sent: [frame
+// objects], received: [frame objects]}, each frame with the socket's index.
+export function wsLog(page) {
+  const log = { sockets: [], sent: [], received: [] };
+  page.on('websocket', (ws) => {
+    const i = log.sockets.push(ws.url()) - 1;
+    const parse = (p) => { try { return { ...JSON.parse(p), _socket: i }; } catch { return { _raw: String(p), _socket: i }; } };
+    ws.on('framesent', (f) => log.sent.push(parse(f.payload)));
+    ws.on('framereceived', (f) => log.received.push(parse(f.payload)));
+  });
+  return log;
+}
+
+// Where the element SEL stands in the scroll box BOX (both selectors):
+// {top, bottom} of the element relative to the box's visible area, and the
+// box's visible height. Top 0 = the element's top edge at the box's top edge.
+export function placeIn(page, sel, box) {
+  return page.evaluate(([s, b]) => {
+    const e = typeof s === 'string' ? document.querySelector(s) : null;
+    const x = document.querySelector(b);
+    if (!e || !x) return null;
+    const r = e.getBoundingClientRect(), q = x.getBoundingClientRect();
+    return { top: r.top - q.top, bottom: r.bottom - q.top, height: q.height, scrollTop: x.scrollTop };
+  }, [sel, box]);
+}
