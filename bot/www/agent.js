@@ -11,7 +11,9 @@
  * queue item or a customer message gives a sound (Web Audio, made in the
  * page) and a desktop notification; both switchable, remembered in
  * localStorage, and the browser's permission asked once. Below 720 px the
- * three columns become three views. ?lang=en for English.
+ * three columns become three views. With no network (the `offline` event)
+ * the socket is closed and the console says so at once; it reconnects on
+ * `online`. ?lang=en for English.
  */
 (function () {
   'use strict';
@@ -301,13 +303,14 @@
     var ws = new WebSocket(location.origin.replace(/^http/, 'ws') + '/ws/agent');
     S.ws = ws;
     ws.onopen = function () { ws.send(JSON.stringify({ type: 'hello', token: S.token })); };
-    ws.onmessage = function (ev) { var f; try { f = JSON.parse(ev.data); } catch (e) { return; } handle(f); };
+    ws.onmessage = function (ev) { if (S.ws !== ws) return; var f; try { f = JSON.parse(ev.data); } catch (e) { return; } handle(f); };
     ws.onclose = function () {
       if (S.ws !== ws || S.stopped) return;
       S.ready = false;
       clearInterval(S.ping);
       if (S.conn === 'expired') return;
       setConn('offline');
+      if (navigator.onLine === false) return; // the online event reconnects
       var d = BACKOFF[Math.min(S.attempt, BACKOFF.length - 1)] * (0.75 + Math.random() * 0.5);
       S.attempt++;
       S.retry = setTimeout(connect, d);
@@ -315,6 +318,25 @@
   }
 
   function send(f) { if (S.ready) S.ws.send(JSON.stringify(f)); return S.ready; }
+
+  // No network: the socket is closed now (it would take a minute to time
+  // out) and the console says so; it reconnects when the network is back.
+  window.addEventListener('offline', function () {
+    if (!S.ws || S.stopped || S.conn === 'expired') return;
+    clearTimeout(S.retry);
+    clearInterval(S.ping);
+    var ws = S.ws;
+    S.ws = null;
+    S.ready = false;
+    try { ws.close(1000); } catch (e) { /* closed already */ }
+    S.attempt = Math.max(S.attempt, 1);
+    setConn('offline');
+  });
+  window.addEventListener('online', function () {
+    if (S.stopped || S.conn === 'expired' || S.ready || !S.token) return;
+    clearTimeout(S.retry);
+    connect();
+  });
 
   /* ---- conversations --------------------------------------------------------------- */
 

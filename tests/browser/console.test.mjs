@@ -289,3 +289,29 @@ test('notices: permission asked once; sound and desktop notice for a new queue i
   for (const x of [F, G]) await x.c.close();
   await page.close();
 });
+
+test('the console offline: it says so at once, and a reply typed meanwhile reaches the customer once', async () => {
+  const { page, errors } = await agentPage('김지수');
+  const K = await customer(11, ['상담원 연결해 주세요', 'k1']);
+  await page.waitForSelector(`#qlist .qitem[data-conv="${K.conv}"]`);
+  await claim(page, K.conv);
+  await K.c.next('agent_joined');
+  await br.context.setOffline(true);
+  await page.waitForSelector('#conn.offline');
+  assert.doesNotMatch(await page.locator('#conn').innerText(), /연결됨/);
+  await page.getByLabel('고객에게 보낼 답변').fill('확인해 보고 바로 알려 드릴게요.');
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(500);
+  await assert.rejects(K.c.next('reply', 300), /timed out/, 'nothing reaches the customer while offline');
+  await br.context.setOffline(false);
+  await page.waitForSelector('#conn.online');
+  const r = await K.c.next('reply');
+  assert.equal(r.from, 'agent');
+  assert.equal(r.text, '확인해 보고 바로 알려 드릴게요.');
+  await page.waitForSelector(`#transcript .from-agent[data-seq="${r.seq}"]`);
+  await assert.rejects(K.c.next('reply', 600), /timed out/, 'and only once');
+  assert.equal(await page.locator('#transcript .pending').count(), 0);
+  assert.deepEqual(errors.filter((e) => !/WebSocket|ERR_INTERNET_DISCONNECTED/.test(e)), []);
+  await K.c.close();
+  await page.close();
+});
