@@ -230,10 +230,11 @@ dialog_handoff_event(dialog *d, store_conversation *conv, dialog_event ev, dialo
 }
 
 /* Answers INTENT with SLOTS for CONV's member, asking for an account first
- * when the member has several and none is chosen yet. */
+ * when the member has several and none is chosen yet. QUESTION (may be NULL)
+ * is the customer's text, for the ad account numbers it names. */
 static bot_err
 answer_intent(dialog *d, store_conversation *conv, dialog_result *res, const char *intent,
-	      const json_t *slots)
+	      const json_t *slots, const char *question)
 {
 	answer_request req = {
 		.intent = intent,
@@ -242,6 +243,7 @@ answer_intent(dialog *d, store_conversation *conv, dialog_result *res, const cha
 		.account_id = conv->account_id,
 		.lang = is_ko(conv) ? "ko" : "en",
 		.now = clock_now(),
+		.question = question,
 	};
 	answer_reply ans;
 	memset(&ans, 0, sizeof(ans));
@@ -296,7 +298,7 @@ choose_account(dialog *d, store_conversation *conv, dialog_result *res, const ch
 	const char *intent = json_string_value(json_object_get(pending, "intent"));
 	bot_err rc;
 	if (intent && intent_spec(d->intents, intent)) {
-		rc = answer_intent(d, conv, res, intent, json_object_get(pending, "slots"));
+		rc = answer_intent(d, conv, res, intent, json_object_get(pending, "slots"), NULL);
 	} else {
 		rc = add_static_reply(d, conv, res, "광고계정을 선택했어요. 무엇을 도와드릴까요?",
 				      "Ad account selected. How can I help?", NULL, NULL);
@@ -366,8 +368,7 @@ handle_value(dialog *d, store_conversation *conv, dialog_result *res, const char
 		snprintf(res->intent, sizeof(res->intent), "%s", value + 7);
 		conv->misses = 0;
 		json_t *slots = json_object();
-		bot_err rc = answer_intent(d, conv, res, value + 7,
-					   slots);
+		bot_err rc = answer_intent(d, conv, res, value + 7, slots, NULL);
 		json_decref(slots);
 		return rc;
 	}
@@ -441,7 +442,7 @@ dialog_customer_turn(dialog *d, store_conversation *conv, const dialog_turn *tur
 		if (!strcmp(ir.intent, "agent_request"))
 			rc = escalate(d, conv, res, "agent_request", ir.intent, ir.slots, NULL);
 		else
-			rc = answer_intent(d, conv, res, ir.intent, ir.slots);
+			rc = answer_intent(d, conv, res, ir.intent, ir.slots, turn->text);
 	}
 	intent_result_clear(&ir);
 done:
