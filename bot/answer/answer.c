@@ -641,10 +641,13 @@ foreign_notice(const account_pick *pk, int en, int *oom)
 	}
 	const char *head;
 	char buf[512];
-	if (pk->n_foreign && en)
+	if (pk->n_foreign == 1 && en)
 		snprintf(buf, sizeof(buf),
-			 "Ad account %s %s not one you are a member of, so I can't look %s up.",
-			 nums, pk->n_foreign > 1 ? "are" : "is", pk->n_foreign > 1 ? "them" : "it");
+			 "Ad account %s is not one you are a member of, so I can't look it up.", nums);
+	else if (pk->n_foreign && en)
+		snprintf(buf, sizeof(buf),
+			 "Ad accounts %s are not ones you are a member of, so I can't look them up.",
+			 nums);
 	else if (pk->n_foreign)
 		snprintf(buf, sizeof(buf),
 			 "광고계정번호 %s%s 회원님이 멤버로 속한 광고계정이 아니어서 조회할 수 없어요.",

@@ -393,6 +393,11 @@ test_account_numbers_in_question(void **state)
 	assert_true(strncmp(rep.text, "광고계정번호 3031006, 3031182는 ",
 			    strlen("광고계정번호 3031006, 3031182는 ")) == 0);
 	answer_reply_clear(&rep);
+	r.lang = "en";
+	assert_int_equal(answer_render(f->eng, &r, &rep), BOT_OK);
+	assert_true(strncmp(rep.text, "Ad accounts 3031006, 3031182 are not ones you are a member of",
+			    strlen("Ad accounts 3031006, 3031182 are not ones you are a member of")) == 0);
+	answer_reply_clear(&rep);
 }
 
 /* The range an answer used is named in the customer's words when the
