@@ -41,7 +41,9 @@ CREATE TABLE account_members (
 CREATE INDEX account_members_member ON account_members(member_id);
 
 -- At most three cards per account, tried main -> backup 1 -> backup 2
--- (slot 0, 1, 2). Only the last four digits are ever stored.
+-- (slot 0, 1, 2). Only the last four digits are ever stored. Schema 5
+-- (migrations/005) renames last_used_at to last_paid_at, the last charge the
+-- card paid, and adds valid_thru, its validity month.
 CREATE TABLE payment_cards (
 	id          INTEGER PRIMARY KEY,
 	account_id  INTEGER NOT NULL REFERENCES ad_accounts(id),

@@ -19,6 +19,10 @@
 /* A member with more accounts than this is asked to pick among the first. */
 #define ANSWER_MAX_ACCOUNTS 32
 #define ANSWER_MAX_QUERIES 8
+/* Ad account numbers read from one question. */
+#define ANSWER_MAX_NAMED 4
+/* The customer's words for a period, as the answer repeats them. */
+#define ANSWER_MAX_WORDS 64
 
 typedef struct answer_query {
 	const char *name; /* borrowed from the intent set */
@@ -63,12 +67,16 @@ static const char no_account_en[] =
 	"admin centre.";
 static const char choose_ko[] = "어느 광고계정을 확인할까요? 아래에서 골라 주세요.";
 static const char choose_en[] = "Which ad account should I check? Please pick one below.";
-static const char not_yours_ko[] =
-	"말씀하신 광고계정번호는 멤버로 속한 계정이 아니어서 조회할 수 없어요. 본인이 속한 "
-	"광고계정 중에서 골라 주세요.";
-static const char not_yours_en[] =
-	"That ad account number is not one you are a member of, so I can't look it up. "
-	"Please pick one of your ad accounts.";
+/* A named or remembered account that is not the member's: said before the
+ * answer, which then is for the member's own account (or asks which). Only
+ * the number the customer typed is repeated, never anything read about it. */
+static const char stale_ko[] =
+	"이 대화에서 골랐던 광고계정은 회원님이 멤버로 속한 계정이 아니어서 조회할 수 없어요.";
+static const char stale_en[] =
+	"The ad account chosen earlier in this conversation is not one you are a member of, so "
+	"I can't look it up.";
+static const char pick_own_ko[] = "회원님이 속한 광고계정 중에서 골라 주세요.";
+static const char pick_own_en[] = "Please pick one of your ad accounts below.";
 
 /* ---- loading -------------------------------------------------------------- */
 
@@ -263,8 +271,9 @@ put_time(json_t *obj, const char *key, time_t t)
 
 /* Turns the canonical period slot into a half-open UTC range on the Seoul
  * calendar: [from, to). "all" has no range. Unknown text falls back to the
- * default (last 30 days) rather than guessing a wider window. */
-static void
+ * default (last 30 days) rather than guessing a wider window. Returns 1 when
+ * PERIOD was given and understood, 0 for the default or the fallback. */
+static int
 period_range(const char *period, time_t now, const char **key, time_t *from, time_t *to,
 	     int *has_range)
 {
@@ -278,6 +287,7 @@ period_range(const char *period, time_t now, const char **key, time_t *from, tim
 
 	*has_range = 1;
 	*to = today + day;
+	int given = period != NULL;
 	if (!period)
 		period = "last_30_days";
 	*key = period;
@@ -295,6 +305,8 @@ period_range(const char *period, time_t now, const char **key, time_t *from, tim
 		*from = today - 6 * day;
 	} else if (!strcmp(period, "last_14_days")) {
 		*from = today - 13 * day;
+	} else if (!strcmp(period, "last_30_days")) {
+		*from = today - 29 * day;
 	} else if (!strcmp(period, "this_month")) {
 		*from = clock_kst_midnight(y, m, 1);
 	} else if (!strcmp(period, "last_month")) {
@@ -318,7 +330,33 @@ period_range(const char *period, time_t now, const char **key, time_t *from, tim
 	} else {
 		*key = "last_30_days";
 		*from = today - 29 * day;
+		return 0;
 	}
+	return given;
+}
+
+/* Copies the customer's words W into OUT (LEN bytes) as one line: control
+ * characters become spaces, runs of spaces one, both ends trimmed, and a cut
+ * never splits a UTF-8 sequence. Returns 0 when nothing is left. */
+static int
+clean_words(const char *w, char *out, size_t len)
+{
+	size_t o = 0;
+	int space = 1; /* drops leading spaces */
+	for (const unsigned char *p = (const unsigned char *)w; *p && o + 1 < len; p++) {
+		unsigned char c = *p < 0x20 || *p == 0x7f ? ' ' : *p;
+		if (c == ' ' && space)
+			continue;
+		space = c == ' ';
+		out[o++] = (char)c;
+	}
+	if (o + 1 >= len) /* cut: back off to a character boundary */
+		while (o && ((unsigned char)out[o] & 0xc0) == 0x80)
+			o--;
+	while (o && out[o - 1] == ' ')
+		o--;
+	out[o] = '\0';
+	return o > 0;
 }
 
 /* Query parameters and template data shared by every query of one answer:
@@ -345,9 +383,18 @@ add_context(const answer_request *req, json_t *params, json_t *data)
 	const char *key;
 	time_t from, to;
 	int has_range;
-	period_range(json_string_value(json_object_get(req->slots, "period")), req->now, &key,
-		     &from, &to, &has_range);
+	int understood = period_range(json_string_value(json_object_get(req->slots, "period")),
+				      req->now, &key, &from, &to, &has_range);
 	json_object_set_new(data, "period", json_string(key));
+	/* The customer's own words name the range, but only for a range that
+	 * is what they said: never for the default or a fallback. */
+	const char *words = json_string_value(json_object_get(req->slot_words, "period"));
+	char clean[ANSWER_MAX_WORDS];
+	json_object_set_new(data, "period_words",
+			    understood && words && clean_words(words, clean, sizeof(clean))
+				    ? json_string(clean)
+				    : json_null());
+	json_object_set_new(data, "period_named", json_boolean(strcmp(key, "custom") != 0));
 	json_object_set_new(data, "period_has_range", json_boolean(has_range));
 	json_object_set_new(data, "period_one_day", json_boolean(has_range && to - from <= 86400));
 	put_time(params, "period_from", from);
@@ -383,11 +430,11 @@ account_choices(const store_account *acc, size_t n)
 
 static bot_err
 render_text(const answer_spec *s, const char *tpl, const json_t *data, const char *lang,
-	    char **out)
+	    time_t now, char **out)
 {
 	char why[200];
 	const json_t *labels = json_object_get(json_object_get(s->answer, "labels"), lang);
-	template_ctx ctx = {lang, labels, 0};
+	template_ctx ctx = {lang, labels, 0, now};
 	bot_err rc = template_render(tpl, data, &ctx, out, why, sizeof(why));
 	if (rc != BOT_OK)
 		log_error("answer %s (%s): %s", s->id, lang, why);
@@ -432,31 +479,196 @@ trim_end(char *text)
 
 /* ---- answer_render -------------------------------------------------------- */
 
-/* Picks the account for REQ among the member's accounts. Sets *CHOSEN (NULL
- * when the member must choose) and *REFUSED when the text named an account
- * number the member does not belong to. */
-static void
-pick_account(const answer_request *req, const store_account *acc, size_t n,
-	     const store_account **chosen, int *refused)
+/* Whether the bytes at P start with WORD, ASCII letters in any case. */
+static int
+starts_with(const char *p, const char *word)
 {
-	const char *typed = json_string_value(json_object_get(req->slots, "account_no"));
-	*chosen = NULL;
-	*refused = 0;
-	if (typed) {
-		for (size_t i = 0; i < n; i++)
-			if (!strcmp(acc[i].account_no, typed))
-				*chosen = &acc[i];
-		if (!*chosen)
-			*refused = 1;
-		return;
+	for (; *word; p++, word++)
+		if (!*p || (*p != *word && !((*word >= 'a' && *word <= 'z') && *p == *word - 32)))
+			return 0;
+	return 1;
+}
+
+/* Whether the text before P (from START) ends, after spaces and ':', '#' or
+ * '.', in a word for an ad account or its number. */
+static int
+after_account_word(const char *start, const char *p)
+{
+	static const char *const words[] = {"계정번호", "계정", "account number", "account no",
+					    "account", "acct"};
+	while (p > start && (p[-1] == ' ' || p[-1] == ':' || p[-1] == '#' || p[-1] == '.'))
+		p--;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		size_t n = strlen(words[i]);
+		if ((size_t)(p - start) >= n && starts_with(p - n, words[i]))
+			return 1;
 	}
+	return 0;
+}
+
+/* Whether the text at P (just after a number) starts with a unit: then the
+ * number is an amount, a date, a count or a time, not an account. */
+static int
+before_unit(const char *p)
+{
+	static const char *const units[] = {"원",   "만",  "천",   "won", "krw", "일", "월", "년",
+					    "건",   "개",  "장",   "회",  "번째", "시", "분", "초",
+					    "%",    "day", "month", "year"};
+	while (*p == ' ')
+		p++;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (starts_with(p, units[i]))
+			return 1;
+	return 0;
+}
+
+static int
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* The ad account numbers question Q names, into OUT (at most MAX, each
+ * NUL-terminated; duplicates once): a run of 7 digits standing alone (every
+ * account number has 7), or of 5 to 12 digits right after a word for an
+ * account ("광고계정 3031006", "account no. 3031006"). A run joined to other
+ * digits by '-', ',', '.', '/' or ':' (a phone, card, amount or date), or
+ * followed by a unit (원, 일, 건, ...), is not an account number. */
+static size_t
+named_accounts(const char *q, char (*out)[16], size_t max)
+{
+	size_t n = 0;
+	if (!q)
+		return 0;
+	for (const char *p = q; *p && n < max;) {
+		if (!is_digit(*p)) {
+			p++;
+			continue;
+		}
+		const char *e = p;
+		while (is_digit(*e))
+			e++;
+		size_t len = (size_t)(e - p);
+		int joined = (p - q >= 2 && strchr("-,./:", p[-1]) && is_digit(p[-2])) ||
+			     (*e && strchr("-,./:", *e) && is_digit(e[1]));
+		int plain = len == 7 || (len >= 5 && len <= 12 && after_account_word(q, p));
+		if (plain && !joined && !before_unit(e)) {
+			size_t i;
+			for (i = 0; i < n; i++)
+				if (strlen(out[i]) == len && !memcmp(out[i], p, len))
+					break;
+			if (i == n) {
+				memcpy(out[n], p, len);
+				out[n++][len] = '\0';
+			}
+		}
+		p = e;
+	}
+	return n;
+}
+
+/* The account REQ is about, among the member's accounts ACC (N of them). */
+typedef struct account_pick {
+	const store_account *chosen; /* NULL: the member must choose */
+	char foreign[ANSWER_MAX_NAMED][16]; /* named numbers that are not the member's */
+	size_t n_foreign;
+	int stale; /* the conversation's account is no longer (or never was) the member's */
+} account_pick;
+
+static void
+pick_account(const answer_request *req, const store_account *acc, size_t n, account_pick *pk)
+{
+	char named[ANSWER_MAX_NAMED][16];
+	size_t n_named = 0;
+	memset(pk, 0, sizeof(*pk));
+	const char *slot = json_string_value(json_object_get(req->slots, "account_no"));
+	if (slot && strlen(slot) < sizeof(named[0]))
+		snprintf(named[n_named++], sizeof(named[0]), "%s", slot);
+	char found[ANSWER_MAX_NAMED][16];
+	size_t n_found = named_accounts(req->question, found, ANSWER_MAX_NAMED);
+	for (size_t i = 0; i < n_found && n_named < ANSWER_MAX_NAMED; i++)
+		if (!slot || strcmp(slot, found[i]))
+			memcpy(named[n_named++], found[i], sizeof(found[i]));
+
+	for (size_t k = 0; k < n_named; k++) {
+		const store_account *mine = NULL;
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(acc[i].account_no, named[k]))
+				mine = &acc[i];
+		if (mine && !pk->chosen)
+			pk->chosen = mine;
+		else if (!mine)
+			memcpy(pk->foreign[pk->n_foreign++], named[k], sizeof(named[k]));
+	}
+	if (pk->chosen)
+		return;
 	/* The conversation's remembered account counts only while the member
 	 * still belongs to it: membership is re-read on every answer. */
 	for (size_t i = 0; i < n && req->account_id; i++)
 		if (acc[i].id == req->account_id)
-			*chosen = &acc[i];
-	if (!*chosen && n == 1)
-		*chosen = &acc[0];
+			pk->chosen = &acc[i];
+	if (!pk->chosen && req->account_id)
+		pk->stale = 1;
+	if (!pk->chosen && n == 1)
+		pk->chosen = &acc[0];
+}
+
+/* The topic particle after a number read in Korean: 은 after a final
+ * consonant (0 영, 1 일, 3 삼, 6 육, 7 칠, 8 팔), 는 after a vowel. */
+static const char *
+topic_particle(const char *number)
+{
+	size_t n = strlen(number);
+	char last = n ? number[n - 1] : '0';
+	return strchr("2459", last) ? "는" : "은";
+}
+
+/* What the member is told about a named or remembered account that is not
+ * theirs, followed by what comes next: the account answered for (CHOSEN) or
+ * the request to pick one. Returns an owned string, NULL when there is
+ * nothing to tell or memory ran out (*OOM set). */
+static char *
+foreign_notice(const account_pick *pk, int en, int *oom)
+{
+	char *s = NULL;
+	char nums[ANSWER_MAX_NAMED * 18] = "";
+	*oom = 0;
+	if (!pk->n_foreign && !pk->stale)
+		return NULL;
+	for (size_t i = 0; i < pk->n_foreign; i++) {
+		size_t o = strlen(nums);
+		snprintf(nums + o, sizeof(nums) - o, "%s%s", i ? ", " : "", pk->foreign[i]);
+	}
+	const char *head;
+	char buf[512];
+	if (pk->n_foreign == 1 && en)
+		snprintf(buf, sizeof(buf),
+			 "Ad account %s is not one you are a member of, so I can't look it up.", nums);
+	else if (pk->n_foreign && en)
+		snprintf(buf, sizeof(buf),
+			 "Ad accounts %s are not ones you are a member of, so I can't look them up.",
+			 nums);
+	else if (pk->n_foreign)
+		snprintf(buf, sizeof(buf),
+			 "광고계정번호 %s%s 회원님이 멤버로 속한 광고계정이 아니어서 조회할 수 없어요.",
+			 nums, topic_particle(pk->foreign[pk->n_foreign - 1]));
+	else
+		snprintf(buf, sizeof(buf), "%s", en ? stale_en : stale_ko);
+	head = buf;
+	int rc;
+	if (pk->chosen && en)
+		rc = asprintf(&s, "%s Here is your ad account %s (%s) instead.", head,
+			      pk->chosen->name, pk->chosen->account_no);
+	else if (pk->chosen)
+		rc = asprintf(&s, "%s 대신 회원님의 %s(%s) 광고계정으로 안내해 드릴게요.", head,
+			      pk->chosen->name, pk->chosen->account_no);
+	else
+		rc = asprintf(&s, "%s %s", head, en ? pick_own_en : pick_own_ko);
+	if (rc < 0) {
+		*oom = 1;
+		return NULL;
+	}
+	return s;
 }
 
 /* Fills OUT->attachments with the account and the rows of the queries named
@@ -494,7 +706,7 @@ answer_render(answer_engine *eng, const answer_request *req, answer_reply *out)
 	store_account acc[ANSWER_MAX_ACCOUNTS];
 	size_t n_acc = 0;
 	const store_account *chosen = NULL;
-	int refused = 0;
+	char *notice = NULL; /* owned: said before the answer */
 	const answer_spec *s;
 	const char *lang;
 
@@ -538,7 +750,7 @@ answer_render(answer_engine *eng, const answer_request *req, answer_reply *out)
 		if ((rc = run_queries(s, params, data)) != BOT_OK)
 			goto fail;
 		rc = render_text(s, json_string_value(json_object_get(s->answer, lang)), data, lang,
-				 &out->text);
+				 req->now, &out->text);
 		if (rc != BOT_OK)
 			goto fail;
 		goto done;
@@ -548,7 +760,7 @@ answer_render(answer_engine *eng, const answer_request *req, answer_reply *out)
 		json_string_value(json_object_get(json_object_get(s->answer, "general"), lang));
 	if (!req->member_id) {
 		/* Unlinked KakaoTalk user: never account data, whatever was typed. */
-		if ((rc = render_text(s, general, data, lang, &out->text)) != BOT_OK)
+		if ((rc = render_text(s, general, data, lang, req->now, &out->text)) != BOT_OK)
 			goto fail;
 		if (!(out->text = join_para(out->text, en ? link_en : link_ko))) {
 			rc = BOT_ERR_NOMEM;
@@ -559,7 +771,7 @@ answer_render(answer_engine *eng, const answer_request *req, answer_reply *out)
 
 	if (n_acc == 0) {
 		/* Nothing to look up: say so, then the rules still help. */
-		if ((rc = render_text(s, general, data, lang, &out->text)) != BOT_OK)
+		if ((rc = render_text(s, general, data, lang, req->now, &out->text)) != BOT_OK)
 			goto fail;
 		char *head = strdup(en ? no_account_en : no_account_ko);
 		if (!head || !(head = join_para(head, out->text))) {
@@ -571,12 +783,20 @@ answer_render(answer_engine *eng, const answer_request *req, answer_reply *out)
 		out->handoff = 0; /* nothing a human could attach either */
 		goto done;
 	}
-	pick_account(req, acc, n_acc, &chosen, &refused);
+	account_pick pk;
+	int oom;
+	pick_account(req, acc, n_acc, &pk);
+	chosen = pk.chosen;
+	notice = foreign_notice(&pk, en, &oom);
+	if (oom) {
+		rc = BOT_ERR_NOMEM;
+		goto fail;
+	}
 	if (!chosen) {
 		json_decref(out->quick_replies);
 		out->quick_replies = account_choices(acc, n_acc);
-		out->text = strdup(refused ? (en ? not_yours_en : not_yours_ko)
-					   : (en ? choose_en : choose_ko));
+		out->text = notice ? notice : strdup(en ? choose_en : choose_ko);
+		notice = NULL;
 		if (!out->text || !out->quick_replies) {
 			rc = BOT_ERR_NOMEM;
 			goto fail;
@@ -597,9 +817,19 @@ answer_render(answer_engine *eng, const answer_request *req, answer_reply *out)
 	if (s->handoff_if && json_array_size(json_object_get(data, s->handoff_if)) > 0)
 		out->handoff = 1;
 	rc = render_text(s, json_string_value(json_object_get(s->answer, lang)), data, lang,
-			 &out->text);
+			 req->now, &out->text);
 	if (rc != BOT_OK)
 		goto fail;
+	if (notice) {
+		trim_end(out->text);
+		if (!(notice = join_para(notice, out->text))) {
+			rc = BOT_ERR_NOMEM;
+			goto fail;
+		}
+		free(out->text);
+		out->text = notice;
+		notice = NULL;
+	}
 	if (out->handoff)
 		attach_rows(s, chosen, data, out);
 done:
@@ -608,6 +838,7 @@ done:
 	json_decref(data);
 	return BOT_OK;
 fail:
+	free(notice);
 	json_decref(params);
 	json_decref(data);
 	answer_reply_clear(out);

@@ -17,10 +17,13 @@ typedef struct answer_engine answer_engine;
 typedef struct answer_request {
 	const char *intent;   /* intent id */
 	const json_t *slots;  /* borrowed; may be NULL */
+	const json_t *slot_words; /* borrowed; may be NULL: slot name -> the customer's words */
 	int64_t member_id;    /* 0 = unknown member (unlinked KakaoTalk user): general answers only */
 	int64_t account_id;   /* 0 = not chosen yet for this conversation */
 	const char *lang;     /* "ko" | "en" */
 	time_t now;
+	const char *question; /* borrowed; may be NULL: the customer's text, read for the ad
+			       * account numbers it names */
 } answer_request;
 
 typedef struct answer_reply {
@@ -38,7 +41,12 @@ bot_err answer_engine_new(const intent_set *set, store *st, answer_engine **out,
 			  size_t errlen);
 void answer_engine_free(answer_engine *eng);
 
-/* Renders the answer to REQ. Fills *OUT; caller frees with answer_reply_clear(). */
+/* Renders the answer to REQ. Fills *OUT; caller frees with answer_reply_clear().
+ * The account is the one the question names (an account_no slot or a number
+ * in REQ->question) if it is the member's, else the conversation's, else the
+ * member's only one; otherwise the member is asked to choose. A named or
+ * remembered account the member does not belong to is never read: the reply
+ * says so first. */
 bot_err answer_render(answer_engine *eng, const answer_request *req, answer_reply *out);
 void answer_reply_clear(answer_reply *reply);
 

@@ -202,26 +202,64 @@ kst_fields(const char *text, struct tm *out)
 
 static const char *const en_months[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 					  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+static const char *const ko_wdays[7] = {"일", "월", "화", "수", "목", "금", "토"};
+static const char *const en_wdays[7] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+
+/* The one date style of everything botd tells a customer (template.h):
+ * TM holds Asia/Seoul fields; the year is written only when it is not
+ * NOW's (Seoul) year, or always when NOW is 0. */
+static void
+format_kst(const struct tm *tm, int en, int style, time_t now, char *buf, size_t len)
+{
+	int year_now = -1;
+	if (now) {
+		time_t k = now + TPL_KST_OFFSET;
+		struct tm n;
+		gmtime_r(&k, &n);
+		year_now = n.tm_year;
+	}
+	int with_year = tm->tm_year != year_now;
+	int y = tm->tm_year + 1900, m = tm->tm_mon, d = tm->tm_mday;
+	int wd = tm->tm_wday >= 0 && tm->tm_wday < 7 ? tm->tm_wday : 0;
+	char day[48], yr[16] = "";
+	if (!en) {
+		if (with_year)
+			snprintf(yr, sizeof(yr), "%d년 ", y);
+		if (style == TEMPLATE_DAY)
+			snprintf(day, sizeof(day), "%s%d월 %d일", yr, m + 1, d);
+		else
+			snprintf(day, sizeof(day), "%s%d월 %d일(%s)", yr, m + 1, d, ko_wdays[wd]);
+	} else {
+		if (with_year)
+			snprintf(yr, sizeof(yr), ", %d", y);
+		if (style == TEMPLATE_DAY)
+			snprintf(day, sizeof(day), "%s %d%s", en_months[m], d, yr);
+		else
+			snprintf(day, sizeof(day), "%s, %s %d%s", en_wdays[wd], en_months[m], d, yr);
+	}
+	if (style == TEMPLATE_DATETIME)
+		snprintf(buf, len, "%s%s%02d:%02d", day, en ? ", " : " ", tm->tm_hour, tm->tm_min);
+	else
+		snprintf(buf, len, "%s", day);
+}
+
+void
+template_format_time(time_t t, const char *lang, int style, time_t now, char *buf, size_t len)
+{
+	struct tm tm;
+	time_t k = t + TPL_KST_OFFSET;
+	gmtime_r(&k, &tm);
+	format_kst(&tm, lang && !strcmp(lang, "en"), style, now, buf, len);
+}
 
 static bot_err
-filter_date(render *r, const char *name, const json_t *v, int with_time)
+filter_date(render *r, const char *name, const json_t *v, int style)
 {
 	struct tm tm;
 	char buf[64];
 	if (!json_is_string(v) || !kst_fields(json_string_value(v), &tm))
 		return fail_msg(r, BOT_ERR_TEMPLATE, "{{%s}}: not a date", name);
-	if (!r->en && with_time)
-		snprintf(buf, sizeof(buf), "%d년 %d월 %d일 %02d:%02d", tm.tm_year + 1900,
-			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
-	else if (!r->en)
-		snprintf(buf, sizeof(buf), "%d년 %d월 %d일", tm.tm_year + 1900, tm.tm_mon + 1,
-			 tm.tm_mday);
-	else if (with_time)
-		snprintf(buf, sizeof(buf), "%s %d, %d %02d:%02d", en_months[tm.tm_mon], tm.tm_mday,
-			 tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
-	else
-		snprintf(buf, sizeof(buf), "%s %d, %d", en_months[tm.tm_mon], tm.tm_mday,
-			 tm.tm_year + 1900);
+	format_kst(&tm, r->en, style, r->ctx->now, buf, sizeof(buf));
 	return puts_(r, buf);
 }
 
@@ -346,9 +384,11 @@ put_value(render *r, const scope *sc, const char *name, const char *filter)
 		return r->en ? BOT_OK : puts_(r, "원");
 	}
 	if (strcmp(filter, "date") == 0)
-		return filter_date(r, name, v, 0);
+		return filter_date(r, name, v, TEMPLATE_DATE);
 	if (strcmp(filter, "datetime") == 0)
-		return filter_date(r, name, v, 1);
+		return filter_date(r, name, v, TEMPLATE_DATETIME);
+	if (strcmp(filter, "day") == 0)
+		return filter_date(r, name, v, TEMPLATE_DAY);
 	if (strcmp(filter, "month") == 0)
 		return filter_month(r, name, v);
 	if (strcmp(filter, "mask") == 0)
@@ -624,7 +664,7 @@ bot_err
 template_render(const char *tpl, const json_t *data, const template_ctx *ctx, char **out,
 		char *err, size_t errlen)
 {
-	static const template_ctx defaults = {"ko", NULL, 0};
+	static const template_ctx defaults = {"ko", NULL, 0, 0};
 	render r;
 	memset(&r, 0, sizeof(r));
 	r.ctx = ctx ? ctx : &defaults;
@@ -665,7 +705,7 @@ template_check(const char *tpl, char *err, size_t errlen)
 	const char *p = tpl, *end = tpl + strlen(tpl);
 	int depth = 0;
 	char open[TPL_MAX_DEPTH][TPL_MAX_NAME];
-	static const char *const filters[] = {"won", "num",   "date",  "datetime",
+	static const char *const filters[] = {"won",   "num",  "date",  "datetime", "day",
 					      "month", "mask", "count", "label"};
 	tag t;
 	for (;;) {

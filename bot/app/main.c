@@ -351,8 +351,53 @@ cmd_token(const cli *c, const config *cfg)
 
 /* ---- ask ----------------------------------------------------------------------- */
 
+/* Whether MEMBER (0: an unlinked KakaoTalk user, always there) and ACCOUNT
+ * (0: none given) are in the database. An id it does not hold is the
+ * caller's mistake, not a question: 0 when both are there, else 1 with a
+ * message naming the id (or what went wrong reading them). */
+static int
+ask_check_ids(store *st, int64_t member, int64_t account)
+{
+	char err[256] = "";
+	store_query *q = NULL;
+	json_t *params = NULL, *rows = NULL;
+	int rc = 1;
+	if (store_query_prepare(st,
+				"SELECT EXISTS (SELECT 1 FROM members WHERE id = :member) AS member, "
+				"EXISTS (SELECT 1 FROM ad_accounts WHERE id = :account) AS account",
+				&q, err, sizeof(err)) != BOT_OK) {
+		fprintf(stderr, "botd: ask: cannot read the members: %s\n", err);
+		goto done;
+	}
+	params = json_pack("{s:I, s:I}", "member", (json_int_t)member, "account",
+			   (json_int_t)account);
+	if (!params || store_query_run(q, params, 1, &rows) != BOT_OK) {
+		fprintf(stderr, "botd: ask: cannot read the members\n");
+		goto done;
+	}
+	const json_t *row = json_array_get(rows, 0);
+	if (member && !json_integer_value(json_object_get(row, "member"))) {
+		fprintf(stderr, "botd: ask: member %lld does not exist in this database\n",
+			(long long)member);
+		goto done;
+	}
+	if (account && !json_integer_value(json_object_get(row, "account"))) {
+		fprintf(stderr, "botd: ask: ad account %lld does not exist in this database\n",
+			(long long)account);
+		goto done;
+	}
+	rc = 0;
+done:
+	json_decref(rows);
+	json_decref(params);
+	store_query_free(q);
+	return rc;
+}
+
 /* Runs one question through the whole dialogue on a scratch conversation and
- * prints what the customer would see. Nothing is committed. */
+ * prints what the customer would see. Nothing is committed. An unknown
+ * member or account id exits 1 with a message naming it; an account the
+ * member does not belong to is answered (the reply says it is not theirs). */
 static int
 cmd_ask(const cli *c, const config *cfg, const char *question)
 {
@@ -371,6 +416,8 @@ cmd_ask(const cli *c, const config *cfg, const char *question)
 		die("%s", err);
 		goto done;
 	}
+	if (ask_check_ids(st, c->member, c->account))
+		goto done;
 	if (load_intents(cfg, &set))
 		goto done;
 	if (answer_engine_new(set, st, &ans, err, sizeof(err)) != BOT_OK) {
@@ -502,6 +549,8 @@ cmd_serve(const cli *c, config *cfg)
 		die("%s", err);
 		goto done;
 	}
+	if (ask_check_ids(st, c->member, c->account))
+		goto done;
 	if (load_intents(cfg, &set))
 		goto done;
 	if (answer_engine_new(set, st, &ans, err, sizeof(err)) != BOT_OK) {

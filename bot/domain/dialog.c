@@ -8,6 +8,7 @@
 #include "hours.h"
 #include "log.h"
 #include "normalize.h"
+#include "template.h"
 
 struct dialog {
 	store *st;
@@ -163,25 +164,22 @@ escalate(dialog *d, store_conversation *conv, dialog_result *res, const char *re
 					"in turn. You can close this window; the conversation will "
 					"continue.",
 					NULL, NULL);
-	time_t back = hours_next_open(d->hours, now);
-	struct tm tm;
-	clock_kst_tm(back, &tm);
-	static const char *const wd_ko[] = {"일", "월", "화", "수", "목", "금", "토"};
-	static const char *const wd_en[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-	char text[512];
+	/* In the answers' date style: one style on a screen. */
+	char when[64], text[512];
+	template_format_time(hours_next_open(d->hours, now), is_ko(conv) ? "ko" : "en",
+			     TEMPLATE_DATETIME, now, when, sizeof(when));
 	if (is_ko(conv))
 		snprintf(text, sizeof(text),
 			 "지금은 상담 시간이 아니에요. 대화는 대기열에 저장해 두었고, "
-			 "상담직원이 돌아오는 %d월 %d일(%s) %02d:%02d 이후 순서대로 "
-			 "답변드릴게요. 이 창을 닫으셔도 대화는 이어집니다.",
-			 tm.tm_mon + 1, tm.tm_mday, wd_ko[tm.tm_wday], tm.tm_hour, tm.tm_min);
+			 "상담직원이 돌아오는 %s 이후 순서대로 답변드릴게요. 이 창을 닫으셔도 "
+			 "대화는 이어집니다.",
+			 when);
 	else
 		snprintf(text, sizeof(text),
 			 "Our agents are off duty right now. Your conversation is saved in the "
-			 "queue, and an agent will answer in turn from %s %d/%d %02d:%02d "
-			 "(Seoul time). You can close this window; the conversation will "
-			 "continue.",
-			 wd_en[tm.tm_wday], tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
+			 "queue, and an agent will answer in turn from %s (Seoul time). You can "
+			 "close this window; the conversation will continue.",
+			 when);
 	return add_reply(d, conv, res, strdup(text), NULL, NULL, NULL);
 }
 
@@ -230,10 +228,11 @@ dialog_handoff_event(dialog *d, store_conversation *conv, dialog_event ev, dialo
 }
 
 /* Answers INTENT with SLOTS for CONV's member, asking for an account first
- * when the member has several and none is chosen yet. */
+ * when the member has several and none is chosen yet. QUESTION (may be NULL)
+ * is the customer's text, for the ad account numbers it names. */
 static bot_err
 answer_intent(dialog *d, store_conversation *conv, dialog_result *res, const char *intent,
-	      const json_t *slots)
+	      const json_t *slots, const char *question)
 {
 	answer_request req = {
 		.intent = intent,
@@ -242,6 +241,7 @@ answer_intent(dialog *d, store_conversation *conv, dialog_result *res, const cha
 		.account_id = conv->account_id,
 		.lang = is_ko(conv) ? "ko" : "en",
 		.now = clock_now(),
+		.question = question,
 	};
 	answer_reply ans;
 	memset(&ans, 0, sizeof(ans));
@@ -296,7 +296,7 @@ choose_account(dialog *d, store_conversation *conv, dialog_result *res, const ch
 	const char *intent = json_string_value(json_object_get(pending, "intent"));
 	bot_err rc;
 	if (intent && intent_spec(d->intents, intent)) {
-		rc = answer_intent(d, conv, res, intent, json_object_get(pending, "slots"));
+		rc = answer_intent(d, conv, res, intent, json_object_get(pending, "slots"), NULL);
 	} else {
 		rc = add_static_reply(d, conv, res, "광고계정을 선택했어요. 무엇을 도와드릴까요?",
 				      "Ad account selected. How can I help?", NULL, NULL);
@@ -366,8 +366,7 @@ handle_value(dialog *d, store_conversation *conv, dialog_result *res, const char
 		snprintf(res->intent, sizeof(res->intent), "%s", value + 7);
 		conv->misses = 0;
 		json_t *slots = json_object();
-		bot_err rc = answer_intent(d, conv, res, value + 7,
-					   slots);
+		bot_err rc = answer_intent(d, conv, res, value + 7, slots, NULL);
 		json_decref(slots);
 		return rc;
 	}
@@ -441,7 +440,7 @@ dialog_customer_turn(dialog *d, store_conversation *conv, const dialog_turn *tur
 		if (!strcmp(ir.intent, "agent_request"))
 			rc = escalate(d, conv, res, "agent_request", ir.intent, ir.slots, NULL);
 		else
-			rc = answer_intent(d, conv, res, ir.intent, ir.slots);
+			rc = answer_intent(d, conv, res, ir.intent, ir.slots, turn->text);
 	}
 	intent_result_clear(&ir);
 done:

@@ -94,9 +94,10 @@ static const char *const issuers[] = {"신한카드", "KB국민카드", "현대�
 				      "롯데카드", "하나카드", "우리카드", "BC카드", "NH농협카드"};
 static const char *const banks[] = {"국민은행", "신한은행", "우리은행", "하나은행",
 				    "농협은행", "기업은행", "카카오뱅크", "SC제일은행"};
-/* Codes the answers label (intents/autopay_failure.json), as in demo.sql. */
-static const char *const declines[] = {"limit_exceeded", "insufficient_funds", "card_expired",
-				       "card_suspended", "dormant_card"};
+/* Refusal codes the answers label (intents/autopay_failure.json), as in
+ * demo.sql, for a card that could pay; card_expired and dormant_card follow
+ * the card (card_refusal). */
+static const char *const declines[] = {"limit_exceeded", "insufficient_funds", "card_suspended"};
 static const char *const promos[] = {"신규 광고주 프로모션", "봄맞이 무상캐시",
 				     "재방문 감사 캐시", "첫 충전 보너스", "연말 감사 캐시",
 				     "소상공인 지원 캐시"};
@@ -142,8 +143,8 @@ static const char *const insert_sql[S_N] = {
 	[S_AM] = "INSERT INTO account_members (account_id, member_id, role, joined_at, left_at) "
 		 "VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_CARD] = "INSERT INTO payment_cards (id, account_id, slot, issuer, last4, kind, "
-		   "via_kakaopay, state, registered_by, last_used_at) VALUES "
-		   "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+		   "via_kakaopay, state, registered_by, last_paid_at, valid_thru) VALUES "
+		   "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	[S_AUTOPAY] = "INSERT INTO autopay (account_id, enabled, scheduled_amount, next_charge_at) "
 		      "VALUES (?1, ?2, ?3, ?4)",
 	[S_ATTEMPT] = "INSERT INTO autopay_attempts (account_id, card_id, run_at, amount, result, "
@@ -213,6 +214,48 @@ month_back(char *buf, size_t len, int months_back)
 	snprintf(buf, len, "%04d-%02d", m / 12 + 1900, m % 12 + 1);
 }
 
+/* One generated card and the times (seconds before now) that bound what it
+ * can pay: PAID is its latest paid charge (-1: none yet). */
+typedef struct gen_card {
+	int64_t id;
+	const char *kind;
+	int dormant;
+	int expired_months; /* valid until this many months back; 0: still valid */
+	char valid_thru[16];
+	int64_t paid;
+} gen_card;
+
+typedef struct gen_attempt {
+	int64_t card;
+	int64_t at;
+	const char *why; /* NULL: paid */
+} gen_attempt;
+
+typedef struct gen_tx {
+	int refund;
+	const char *method;
+	int64_t at, amount, payer, card, refundable;
+} gen_tx;
+
+/* Why card C cannot pay AT seconds before now (a refusal code), or NULL. A
+ * dormant card was dormant for every time generated; an expired one from the
+ * first day of the month after its valid_thru. */
+static const char *
+card_refusal(const gen_card *c, int64_t at)
+{
+	if (c->dormant)
+		return "dormant_card";
+	if (c->expired_months) {
+		struct tm tm;
+		clock_kst_tm(gen_now, &tm);
+		time_t month_start =
+			clock_kst_midnight(tm.tm_year + 1900, tm.tm_mon + 1 - c->expired_months + 1, 1);
+		if (gen_now - (time_t)at >= month_start)
+			return "card_expired";
+	}
+	return NULL;
+}
+
 static void
 gen_account(gen *g, int64_t id)
 {
@@ -238,57 +281,141 @@ gen_account(gen *g, int64_t id)
 	int64_t balance = starved ? 0 : krw(0, 2000000, 500);
 	int64_t age_days = rnd_range(30, 1500);
 	int64_t master = (id - 1) % (g->accounts < g->members ? g->accounts : g->members) + 1;
-	ROW(g, S_ACCOUNT, "ittttittt", id, no, name, off ? "off" : "on", off_reason, balance, reg,
-	    closed ? "closed" : suspended ? "suspended" : "active", ago(created, age_days * DAY));
-	ROW(g, S_AM, "iittn", id, master, "master", created);
 
 	/* Staff: about one account in ten has a second member, some since left. */
-	int64_t staff = 0;
-	int staff_left = 0;
+	int64_t staff = 0, staff_joined = 0, staff_left = 0;
 	if (g->members > g->accounts && chance(10)) {
 		staff = rnd_range(g->accounts + 1, g->members);
-		staff_left = chance(20);
-		ROW(g, S_AM, "iittt", id, staff, "member", ago(t1, rnd_range(20, age_days) * DAY),
-		    staff_left ? ago(t2, rnd_range(1, 19) * DAY) : NULL);
+		staff_joined = rnd_range(20, age_days) * DAY;
+		staff_left = chance(20) ? rnd_range(1, 19) * DAY : 0;
 	}
 
-	/* Cards: slot 0 main, then backups. */
+	/* Cards: slot 0 main, then backups. A few have expired (valid_thru one
+	 * or two months back) or gone dormant; the records agree with that, as
+	 * in demo.sql: a try on an expired card is refused as card_expired, on a
+	 * dormant one as dormant_card, and last_paid_at is the card's latest paid
+	 * charge (tests/golden/demo_checks.sql states the rules). */
 	int n_cards = chance(60) ? 1 : chance(75) ? 2 : 3;
-	int64_t card_id[3];
+	gen_card card[3];
 	for (int s = 0; s < n_cards; s++) {
 		static const char *const kinds[] = {"personal", "personal", "personal",
 						    "personal", "personal", "corporate",
 						    "corporate", "corporate", "corporate",
 						    "shared_corporate"};
-		char last4[8];
-		card_id[s] = ++g->next_card;
-		snprintf(last4, sizeof(last4), "%04" PRId64, rnd_range(0, 9999));
-		int dormant = chance(5);
-		ROW(g, S_CARD, "iiitttitit", card_id[s], id, (int64_t)s, PICK(issuers), last4,
-		    PICK(kinds), (int64_t)chance(20), dormant ? "dormant" : "active",
-		    staff && chance(30) ? staff : master,
-		    ago(t1, dormant ? rnd_range(90, 400) * DAY : rnd_range(0, 60) * DAY));
+		gen_card *c = &card[s];
+		memset(c, 0, sizeof(*c));
+		c->id = ++g->next_card;
+		c->kind = PICK(kinds);
+		c->dormant = chance(5);
+		/* Expired cards expire 1 or 2 months back; the rest 1 to 48 months on. */
+		c->expired_months = !c->dormant && chance(4) ? (int)rnd_range(1, 2) : 0;
+		month_back(c->valid_thru, sizeof(c->valid_thru),
+			   c->expired_months ? c->expired_months : -(int)rnd_range(1, 48));
+		/* A dormant card last paid long before any run below, so it was
+		 * dormant in all of them. */
+		c->paid = c->dormant ? rnd_range(183, 400) * DAY : -1;
 	}
 
-	/* Auto-payment and its monthly runs, trying the cards in order. */
-	if (chance(55) || starved) {
-		int64_t amount = krw(50000, 500000, 10000);
-		ROW(g, S_AUTOPAY, "iiit", id, (int64_t)(starved || chance(90)), amount,
-		    ago(t1, -rnd_range(1, 30) * DAY));
+	/* Auto-payment and its monthly runs, trying the cards in order until one
+	 * pays (or, for a starved account, the latest run refused by every card). */
+	int64_t ap_amount = 0;
+	gen_attempt att[4 * 3], run_paid[4];
+	int n_att = 0, n_paid = 0;
+	int autopay = chance(55) || starved;
+	if (autopay) {
+		ap_amount = krw(50000, 500000, 10000);
 		int runs = (int)rnd_range(1, 4);
 		for (int r = 0; r < runs; r++) {
-			ago(t2, (r * 30 + rnd_range(0, 2)) * DAY + rnd_range(0, DAY));
-			/* The latest run of a starved account failed on every card. */
+			int64_t at = (r * 30 + rnd_range(0, 2)) * DAY + rnd_range(0, DAY);
 			int all_fail = starved && r == 0;
 			for (int s = 0; s < n_cards; s++) {
-				int ok = !all_fail && (s == n_cards - 1 || chance(90));
-				ROW(g, S_ATTEMPT, "iititt", id, card_id[s], t2, amount,
-				    ok ? "success" : "declined", ok ? NULL : PICK(declines));
-				if (ok)
+				const char *why = card_refusal(&card[s], at);
+				int ok = !why && !all_fail && (s == n_cards - 1 || chance(90));
+				if (!ok && !why)
+					why = PICK(declines);
+				att[n_att++] = (gen_attempt){card[s].id, at, why};
+				if (ok) {
+					if (card[s].paid < 0 || at < card[s].paid)
+						card[s].paid = at;
+					run_paid[n_paid++] = (gen_attempt){card[s].id, at, NULL};
 					break;
+				}
 			}
 		}
 	}
+
+	/* Charges and refunds over the last year (or the account's life): each
+	 * paid auto-payment run is an autopay_card charge; a card charge is paid
+	 * by a card that could pay then (with none, it is a transfer). */
+	int n_tx = (int)rnd_range(0, 12);
+	int64_t span = age_days < 365 ? age_days : 365;
+	gen_tx tx[12 + 4];
+	for (int t = 0; t < n_tx; t++) {
+		gen_tx *x = &tx[t];
+		static const char *const charge_methods[] = {"card", "card", "card", "card",
+							     "card", "virtual_account",
+							     "virtual_account", "virtual_account",
+							     "bank_transfer", "bank_transfer"};
+		x->refund = chance(15);
+		x->method = x->refund ? (chance(60) ? "cash_refund" : "card_cancel")
+				      : PICK(charge_methods);
+		x->at = rnd_range(0, span * DAY);
+		x->amount = krw(10000, 1000000, 1000);
+		x->payer = staff && chance(30) ? staff : master;
+		x->card = 0;
+		int by_card = !strcmp(x->method, "card") || !strcmp(x->method, "autopay_card") ||
+			      !strcmp(x->method, "card_cancel");
+		if (by_card) {
+			gen_card *c = &card[rnd() % (uint64_t)n_cards];
+			if (card_refusal(c, x->at)) {
+				x->method = x->refund ? "cash_refund" : "bank_transfer";
+			} else {
+				x->card = c->id;
+				if (!x->refund && (c->paid < 0 || x->at < c->paid))
+					c->paid = x->at;
+			}
+		}
+		x->refundable = !x->refund && x->card && chance(40) ? krw(0, x->amount, 1000) : 0;
+	}
+	for (int i = 0; i < n_paid; i++)
+		tx[n_tx++] = (gen_tx){0, "autopay_card", run_paid[i].at, ap_amount, master,
+				      run_paid[i].card, 0};
+
+	/* The FAQ's rule: a failed auto-payment turns the account OFF for
+	 * insufficient balance. A latest run no card paid makes it so. */
+	int last_of_latest = 0;
+	while (last_of_latest + 1 < n_att && att[last_of_latest + 1].at == att[0].at)
+		last_of_latest++;
+	int latest_failed = n_att > 0 && att[last_of_latest].why;
+	if (latest_failed && !starved) {
+		starved = off = 1;
+		off_reason = "insufficient_balance";
+		balance = 0;
+	}
+	ROW(g, S_ACCOUNT, "ittttittt", id, no, name, off ? "off" : "on", off_reason, balance, reg,
+	    closed ? "closed" : suspended ? "suspended" : "active", ago(created, age_days * DAY));
+	ROW(g, S_AM, "iittn", id, master, "master", created);
+	if (staff)
+		ROW(g, S_AM, "iittt", id, staff, "member", ago(t1, staff_joined),
+		    staff_left ? ago(t2, staff_left) : NULL);
+	for (int s = 0; s < n_cards; s++) {
+		char last4[8];
+		snprintf(last4, sizeof(last4), "%04" PRId64, rnd_range(0, 9999));
+		ROW(g, S_CARD, "iiitttititt", card[s].id, id, (int64_t)s, PICK(issuers), last4,
+		    card[s].kind, (int64_t)chance(20), card[s].dormant ? "dormant" : "active",
+		    staff && chance(30) ? staff : master,
+		    card[s].paid >= 0 ? ago(t1, card[s].paid) : NULL, card[s].valid_thru);
+	}
+	if (autopay)
+		ROW(g, S_AUTOPAY, "iiit", id, (int64_t)(starved || chance(90)), ap_amount,
+		    ago(t1, -rnd_range(1, 30) * DAY));
+	for (int i = 0; i < n_att; i++)
+		ROW(g, S_ATTEMPT, "iititt", id, att[i].card, ago(t2, att[i].at), ap_amount,
+		    att[i].why ? "declined" : "success", att[i].why);
+	for (int t = 0; t < n_tx; t++)
+		ROW(g, S_TX, "ittiiizit", id, tx[t].refund ? "refund" : "charge", tx[t].method,
+		    tx[t].amount, tx[t].amount / 10, tx[t].payer, tx[t].card, tx[t].refundable,
+		    ago(t1, tx[t].at));
 
 	if (chance(30)) {
 		snprintf(buf, sizeof(buf), "%03" PRId64 "-%06" PRId64 "-%02" PRId64 "-%03" PRId64,
@@ -296,27 +423,6 @@ gen_account(gen *g, int64_t id)
 			 rnd_range(0, 999));
 		ROW(g, S_REFUND_ACC, "itttt", id, PICK(banks), buf, name,
 		    ago(t1, rnd_range(10, age_days) * DAY));
-	}
-
-	/* Charges and refunds over the last year (or the account's life). */
-	int n_tx = (int)rnd_range(0, 12);
-	int64_t span = age_days < 365 ? age_days : 365;
-	for (int t = 0; t < n_tx; t++) {
-		int refund = chance(15);
-		static const char *const charge_methods[] = {"card", "card", "card", "card",
-							     "autopay_card", "autopay_card",
-							     "virtual_account", "virtual_account",
-							     "bank_transfer", "bank_transfer"};
-		const char *method = refund ? (chance(60) ? "cash_refund" : "card_cancel")
-					    : PICK(charge_methods);
-		int by_card = !strcmp(method, "card") || !strcmp(method, "autopay_card") ||
-			      !strcmp(method, "card_cancel");
-		int64_t amount = krw(10000, 1000000, 1000);
-		int64_t payer = staff && chance(30) ? staff : master;
-		int64_t refundable = !refund && by_card && chance(40) ? krw(0, amount, 1000) : 0;
-		ROW(g, S_TX, "ittiiizit", id, refund ? "refund" : "charge", method, amount,
-		    amount / 10, payer, by_card ? card_id[rnd() % (uint64_t)n_cards] : 0, refundable,
-		    ago(t1, rnd_range(0, span * DAY)));
 	}
 
 	/* Free cash: in use, used up or expired. */

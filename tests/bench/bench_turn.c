@@ -11,8 +11,8 @@
  *
  * Conversations belong to members 1-11 of the demo cast in turn. The mix is
  * every intent's examples but agent_request, with a question the bot cannot
- * understand after every nine; a conversation handed to the agent queue (a
- * tax invoice reissue) is replaced by a new one, as a client reconnects.
+ * understand after every nine; a conversation handed to the agent queue is
+ * replaced by a new one, as a client reconnects.
  *
  * Output: one line of key=value pairs: turns/s, CPU microseconds per turn
  * (the process's CPU time: user and system, so the WAL writes count, the

@@ -37,10 +37,13 @@ test('queue, tabs, unread, context, typing, reload, transfer', async () => {
   const a1 = await agentPage('김지수');
   const a2 = await agentPage('이도현');
 
-  // Customer A (박지훈): a tax invoice reissue needs a person; records attached.
+  // Customer A (박지훈): asks for a tax invoice reissue, gets the FAQ's route
+  // and the offer of an agent, and takes it.
   const A = await customer(3);
   await A.c.ask('세금계산서 재발행 해주세요', 'a1');
-  await A.c.ask('지훈테크 (3031006)', 'a2', { value: 'account:103' });
+  const { reply: offer } = await A.c.ask('지훈테크 (3031006)', 'a2', { value: 'account:103' });
+  assert.ok(offer.quick_replies.some((q) => q.value === 'agent'), 'the agent is offered');
+  await A.c.ask('상담직원 연결', 'a3', { value: 'agent' });
   await A.c.next('queued');
   // Customer B (최유나) asks for a person outright.
   const B = await customer(4);
@@ -53,8 +56,7 @@ test('queue, tabs, unread, context, typing, reload, transfer', async () => {
   assert.equal(await p.locator('#queue-count').innerText(), '2');
   const items = p.locator('#qlist .qitem');
   assert.match(await items.nth(0).innerText(), /박지훈/);
-  assert.match(await items.nth(0).innerText(), /세금계산서 수정발행/);
-  assert.match(await items.nth(0).innerText(), /상담직원 처리 필요/);
+  assert.match(await items.nth(0).innerText(), /고객이 상담 요청/);
   assert.match(await items.nth(1).innerText(), /최유나/);
   assert.match(await items.nth(1).innerText(), /고객이 상담 요청/);
   const w0 = await items.nth(0).locator('.wait').innerText();
@@ -74,7 +76,7 @@ test('queue, tabs, unread, context, typing, reload, transfer', async () => {
   assert.equal((await B.c.next('agent_joined')).name, '김지수');
 
   // A writes while B's tab is open: A's tab gets an unread marker.
-  A.c.send({ type: 'message', id: 'a3', text: '10월분 세금계산서요' });
+  A.c.send({ type: 'message', id: 'a4', text: '10월분 세금계산서요' });
   await p.waitForSelector(`#tab-${A.conv} .unread`);
   assert.equal(await p.locator(`#tab-${A.conv} .unread`).innerText(), '1');
   assert.match(await p.title(), /^\(1\)/);
@@ -82,20 +84,20 @@ test('queue, tabs, unread, context, typing, reload, transfer', async () => {
   assert.equal(await p.locator(`#tab-${A.conv} .unread`).count(), 0);
   assert.match(await p.locator('#transcript').innerText(), /10월분 세금계산서요/);
 
-  // The context panel: member, the chosen account, the attached records.
+  // The context panel: member and the chosen account; the transcript holds
+  // what the bot told the customer (the invoice that failed and why).
   const ctx = p.locator('#ctx');
   assert.match(await ctx.innerText(), /박지훈/);
   assert.match(await ctx.innerText(), /지훈테크/);
   assert.match(await ctx.innerText(), /3031006/);
   const [{ cash }] = sql(botd.db, `SELECT cash_balance AS cash FROM ad_accounts WHERE id = 103`);
   assert.match(await ctx.innerText(), new RegExp(won(cash)));
-  const [inv] = sql(botd.db, `SELECT amount, vat FROM tax_invoices
+  const [inv] = sql(botd.db, `SELECT amount, business_reg_no AS reg FROM tax_invoices
     WHERE account_id = 103 AND status = 'failed' AND month = '2026-10'`);
-  const failed = p.locator('.attach[data-kind="failed"]');
-  assert.match(await failed.innerText(), new RegExp(won(inv.amount)));
-  assert.match(await failed.innerText(), new RegExp(won(inv.vat)));
-  assert.match(await failed.innerText(), /2026-10/);
-  assert.match(await failed.innerText(), /사업자등록번호 오류/);
+  const told = await p.locator('#transcript .from-bot').nth(1).innerText();
+  assert.match(told, new RegExp(won(inv.amount)));
+  assert.match(told, new RegExp(`${inv.reg}.*${inv.reg.length}자리`));
+  assert.match(told, /카카오비즈니스' 카카오톡 상담톡/);
   // the bot transcript, with the intent the bot recognised
   assert.match(await p.locator('#transcript .from-bot').first().innerText(), /세금계산서 수정발행/);
 

@@ -43,15 +43,20 @@ test('customer asks, is handed over, an agent claims, replies and resolves, the 
 
   // 1. A free-cash question, answered from the database.
   await ask(page, '무상캐시 얼마 남았나요?');
-  const grants = sql(botd.db, `SELECT name, remaining FROM free_cash_grants WHERE account_id = 101`);
+  const grants = sql(botd.db, `SELECT name, remaining, expires_at <= '${NOW.replace('T', ' ').replace('Z', '')}' AS expired
+    FROM free_cash_grants WHERE account_id = 101`);
   assert.ok(grants.length >= 2, 'demo data has free cash grants');
   const [{ total }] = sql(botd.db, `SELECT SUM(remaining) AS total FROM free_cash_grants
     WHERE account_id = 101 AND remaining > 0 AND expires_at > '${NOW.replace('T', ' ').replace('Z', '')}'`);
   const answer = await page.locator('.botd-bot').last().innerText();
   assert.ok(answer.includes(won(total)), `answer states the usable total ${won(total)}: ${answer}`);
+  // What is left while a grant can be used; once expired, what it left unused.
   for (const g of grants) {
-    assert.ok(answer.includes(g.name), `answer lists grant ${g.name}`);
-    assert.ok(answer.includes(won(g.remaining)), `answer states ${g.name} remaining ${won(g.remaining)}`);
+    const line = answer.split('\n').find((l) => l.startsWith(`- ${g.name}:`));
+    assert.ok(line, `answer lists grant ${g.name}`);
+    if (!g.expired) assert.ok(line.includes(`남은 금액 ${won(g.remaining)}`), `${g.name} remaining ${won(g.remaining)}: ${line}`);
+    else assert.ok(!line.includes('남은 금액') && (g.remaining === 0 || line.includes(`${won(g.remaining)}은 쓰지 않은 채 만료`)),
+      `${g.name} expired, nothing left: ${line}`);
   }
   // bubbles carry a time in Seoul
   const t = page.locator('.botd-customer time').first();

@@ -57,10 +57,19 @@ for (const member of [1, 2]) {
     assert.equal(reply.intent, 'free_cash_status');
     assert.equal(reply.from, 'bot');
     assert.ok(reply.text.includes(accounts[0].account_no), reply.text);
+    // One line per grant: what is left while it can be used; once expired,
+    // nothing is left, and what was not used expired with it.
     for (const g of grants) {
-      assert.ok(reply.text.includes(g.name), `grant ${g.name} in: ${reply.text}`);
-      assert.ok(reply.text.includes(won(g.remaining)), `remaining ${won(g.remaining)} in: ${reply.text}`);
-      assert.ok(reply.text.includes(kstDate(g.expires_at)), `expiry ${kstDate(g.expires_at)} in: ${reply.text}`);
+      const line = reply.text.split('\n').find((l) => l.startsWith(`- ${g.name}:`));
+      assert.ok(line, `grant ${g.name} in: ${reply.text}`);
+      assert.ok(line.includes(kstDate(g.expires_at)), `expiry ${kstDate(g.expires_at)} in: ${line}`);
+      if (!g.expired) {
+        assert.ok(line.includes(`남은 금액 ${won(g.remaining)}`), `remaining ${won(g.remaining)} in: ${line}`);
+      } else {
+        assert.ok(!line.includes('남은 금액'), `an expired grant has nothing left: ${line}`);
+        if (g.remaining > 0) assert.ok(line.includes(`${won(g.remaining)}은 쓰지 않은 채 만료`), `expired unused ${won(g.remaining)} in: ${line}`);
+        else assert.ok(line.includes(`${won(g.amount)}을 모두 쓴 뒤 만료`), `spent before expiry in: ${line}`);
+      }
     }
     const usable = grants.filter((g) => !g.expired).reduce((s, g) => s + g.remaining, 0);
     assert.ok(reply.text.includes(won(usable)), `usable total ${won(usable)} in: ${reply.text}`);

@@ -70,7 +70,9 @@ describe('escalation paths', () => {
     await c.close();
   });
 
-  test('a tax-invoice reissue goes to a human with the invoices attached', async () => {
+  // The FAQ's route for a corrected invoice, with the agent offered: the
+  // customer chooses the handoff (it used to be automatic for some members).
+  test('a tax-invoice reissue gives the FAQ route and the reason, and offers an agent', async () => {
     const c = await customer(3);
     const choose = await c.ask('사업자 정보가 바뀌어서 세금계산서 다시 받고 싶어요');
     const acc = choose.reply.quick_replies.find((q) => q.value === 'account:103');
@@ -79,11 +81,20 @@ describe('escalation paths', () => {
     await c.next((f) => f.type === 'ack' && f.id === 'pick');
     const answer = await c.next('reply');
     assert.equal(answer.intent, 'tax_invoice_reissue');
+    assert.match(answer.text, /'카카오비즈니스' 카카오톡 상담톡/);
+    const [{ reg }] = sql(botd.db, `SELECT business_reg_no AS reg FROM tax_invoices
+      WHERE account_id = 103 AND status = 'failed' AND failure_reason = 'invalid_reg_no' ORDER BY month DESC LIMIT 1`);
+    assert.ok(answer.text.includes(`(${reg})가 ${reg.length}자리예요`), `the invalid number and why: ${answer.text}`);
+    const offer = answer.quick_replies.find((q) => q.value === 'agent');
+    assert.ok(offer, `the agent is offered: ${JSON.stringify(answer.quick_replies)}`);
+    assert.equal(sql(botd.db, `SELECT COUNT(*) AS n FROM handoffs WHERE conversation_id='${c.conv}'`)[0].n, 0);
+    assert.equal(sql(botd.db, `SELECT state FROM conversations WHERE id='${c.conv}'`)[0].state, 'bot');
+
+    c.send({ type: 'message', id: 'offer', text: offer.label, value: offer.value });
+    await c.next((f) => f.type === 'ack' && f.id === 'offer');
     assert.ok((await c.next('queued')).position >= 1);
-    const h = sql(botd.db, `SELECT reason, attachments FROM handoffs WHERE conversation_id='${c.conv}'`)[0];
-    assert.equal(h.reason, 'needs_human');
-    const att = JSON.parse(h.attachments);
-    assert.ok(JSON.stringify(att).includes('invalid_reg_no'), `invoice attached: ${h.attachments}`);
+    const h = sql(botd.db, `SELECT reason FROM handoffs WHERE conversation_id='${c.conv}'`)[0];
+    assert.equal(h.reason, 'agent_request');
     await c.close();
   });
 });

@@ -174,8 +174,11 @@ export class Client {
 export const won = (n) => `${Number(n).toLocaleString('en-US')}원`;
 
 // UTC "YYYY-MM-DD HH:MM:SS" -> the Asia/Seoul date as the Korean answers
-// write it: "2026년 11월 20일".
+// write it (bot/answer/template.h): "11월 20일(금)", the year only when it
+// is not NOW's: "2025년 9월 11일(목)".
 export function kstDate(utc) {
-  const d = new Date(Date.parse(utc.replace(' ', 'T') + 'Z') + 9 * 3600 * 1000);
-  return `${d.getUTCFullYear()}년 ${d.getUTCMonth() + 1}월 ${d.getUTCDate()}일`;
+  const seoul = (t) => new Date(Date.parse(t) + 9 * 3600 * 1000);
+  const d = seoul(utc.replace(' ', 'T') + 'Z');
+  const year = d.getUTCFullYear() === seoul(NOW).getUTCFullYear() ? '' : `${d.getUTCFullYear()}년 `;
+  return `${year}${d.getUTCMonth() + 1}월 ${d.getUTCDate()}일(${'일월화수목금토'[d.getUTCDay()]})`;
 }

@@ -54,7 +54,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bot_err chk = template_check(tpl, err, sizeof(err));
 	template_ctx ctx = {.lang = (sel & 1) ? "en" : "ko",
 			    .labels = (sel & 2) ? labels : NULL,
-			    .max_rows = (sel >> 2) & 7};
+			    .max_rows = (sel >> 2) & 7,
+			    /* dates in this year leave the year out */
+			    .now = (sel & 32) ? 1795143600 : 0};
 	char *out = NULL;
 	err[0] = 0;
 	bot_err rc = template_render(tpl, use, &ctx, &out, err, sizeof(err));

@@ -163,6 +163,10 @@ static const char specs_json[] =
 	"  \"ko\": \"{{#member_name}}{{member_name}}님 {{/member_name}}안녕하세요\", \"en\": \"hi\","
 	"  \"quick_replies\": {\"ko\": [{\"label\": \"a\", \"value\": \"intent:acct\"}], \"en\": []}}},"
 	"\"gap\": {\"answer\": {\"needs_account\": false, \"ko\": \"{{nope}}\", \"en\": \"{{nope}}\"}},"
+	"\"span\": {\"answer\": {\"needs_account\": true,"
+	"  \"ko\": \"{{#period_words}}[{{period_words}}]{{/period_words}}{{^period_words}}{{period}}"
+	"{{/period_words}}{{#period_named}}*{{/period_named}} {{period_from|day}}~{{period_last|day}}\","
+	"  \"en\": \"{{period_from|date}}\", \"general\": {\"ko\": \"g\", \"en\": \"g\"}}},"
 	"\"noanswer\": {\"title\": \"x\"}"
 	"}";
 
@@ -204,7 +208,8 @@ teardown(void **state)
 static answer_request
 req_for(const char *intent, int64_t member, int64_t account, const char *lang)
 {
-	answer_request r = {intent, NULL, member, account, lang, 1795143600}; /* 2026-11-20T03:00Z */
+	answer_request r = {.intent = intent, .member_id = member, .account_id = account,
+			    .lang = lang, .now = 1795143600}; /* 2026-11-20T03:00Z */
 	return r;
 }
 
@@ -272,12 +277,26 @@ test_several_accounts_ask(void **state)
 	assert_int_equal(json_integer_value(json_object_get(last_params, "account")), 102);
 	answer_reply_clear(&rep);
 
-	/* One they do not belong to is never used: ask again. */
+	/* One they do not belong to is never used: they are told, and asked. */
 	queries_run = 0;
 	r.account_id = 999;
 	assert_int_equal(answer_render(f->eng, &r, &rep), BOT_OK);
 	assert_int_equal(rep.needs_account, 1);
 	assert_int_equal(queries_run, 0);
+	assert_non_null(strstr(rep.text, "이 대화에서 골랐던 광고계정은 회원님이 멤버로 속한 계정이 아니어서"));
+	assert_non_null(strstr(rep.text, "골라 주세요"));
+	assert_int_equal(json_array_size(rep.quick_replies), 2);
+	answer_reply_clear(&rep);
+
+	/* With one account of their own, that one is answered after the notice. */
+	fake_n_accounts = 1;
+	assert_int_equal(answer_render(f->eng, &r, &rep), BOT_OK);
+	assert_int_equal(rep.needs_account, 0);
+	assert_int_equal(rep.account_id, 101);
+	assert_string_equal(rep.text,
+			    "이 대화에서 골랐던 광고계정은 회원님이 멤버로 속한 계정이 아니어서 조회할 "
+			    "수 없어요. 대신 회원님의 민준상회(3015827) 광고계정으로 안내해 "
+			    "드릴게요.\n\n민준상회 101 12+");
 	answer_reply_clear(&rep);
 }
 
@@ -289,17 +308,145 @@ test_typed_account_number_is_checked(void **state)
 	answer_request r = req_for("acct", 1, 0, "ko");
 	r.slots = slots;
 	answer_reply rep;
+	/* Not theirs, one account of their own: said, then their own answered. */
+	assert_int_equal(answer_render(f->eng, &r, &rep), BOT_OK);
+	assert_int_equal(rep.needs_account, 0);
+	assert_int_equal(rep.account_id, 101);
+	assert_string_equal(rep.text, "광고계정번호 3031006은 회원님이 멤버로 속한 광고계정이 아니어서 "
+				      "조회할 수 없어요. 대신 회원님의 민준상회(3015827) 광고계정으로 "
+				      "안내해 드릴게요.\n\n민준상회 101 12+");
+	assert_int_equal(json_integer_value(json_object_get(last_params, "account")), 101);
+	answer_reply_clear(&rep);
+
+	/* Several accounts: said, then asked which; nothing is read. */
+	fake_n_accounts = 2;
+	queries_run = 0;
+	r.lang = "en";
 	assert_int_equal(answer_render(f->eng, &r, &rep), BOT_OK);
 	assert_int_equal(rep.needs_account, 1);
 	assert_int_equal(queries_run, 0);
-	assert_non_null(strstr(rep.text, "조회할 수 없어요"));
+	assert_string_equal(rep.text, "Ad account 3031006 is not one you are a member of, so I "
+				      "can't look it up. Please pick one of your ad accounts below.");
 	answer_reply_clear(&rep);
 
-	json_object_set_new(slots, "account_no", json_string("3015827"));
+	/* Their own number picks that account even when another is remembered. */
+	json_object_set_new(slots, "account_no", json_string("3022914"));
+	r.account_id = 101;
 	assert_int_equal(answer_render(f->eng, &r, &rep), BOT_OK);
-	assert_int_equal(rep.account_id, 101);
+	assert_int_equal(rep.account_id, 102);
+	assert_string_equal(rep.text, "EN 3022914");
 	answer_reply_clear(&rep);
 	json_decref(slots);
+}
+
+/* Account numbers are read from the question itself; amounts, dates,
+ * phones, card endings and registration numbers are not account numbers. */
+static void
+test_account_numbers_in_question(void **state)
+{
+	fixture *f = *state;
+	answer_request r = req_for("acct", 1, 0, "ko");
+	answer_reply rep;
+	static const char *const foreign[] = {
+		"3031006 무상캐시 얼마 남았어요?",
+		"광고계정 3031006의 충전 내역",
+		"account no. 3031006 free cash",
+		"계정번호:30310 확인",
+	};
+	for (size_t i = 0; i < sizeof(foreign) / sizeof(foreign[0]); i++) {
+		r.question = foreign[i];
+		assert_int_equal(answer_render(f->eng, &r, &rep), BOT_OK);
+		assert_int_equal(rep.account_id, 101);
+		assert_true(strncmp(rep.text, "광고계정번호 30310", strlen("광고계정번호 30310")) == 0);
+		answer_reply_clear(&rep);
+	}
+	static const char *const not_accounts[] = {
+		"1500000원 충전했어요",
+		"3015827",
+		"010-1234-5678 번호로 문자 주세요",
+		"2026-11-20 충전 내역",
+		"사업자등록번호 2148612345로 바꿨어요",
+		"카드 끝자리 7712",
+		"1,500,000 충전",
+		"20261120",
+		"3000000 won",
+	};
+	for (size_t i = 0; i < sizeof(not_accounts) / sizeof(not_accounts[0]); i++) {
+		r.question = not_accounts[i];
+		assert_int_equal(answer_render(f->eng, &r, &rep), BOT_OK);
+		assert_int_equal(rep.account_id, 101);
+		assert_string_equal(rep.text, "민준상회 101 12+");
+		answer_reply_clear(&rep);
+	}
+	/* Several: the member's own one wins, the foreign one is still named. */
+	fake_n_accounts = 2;
+	r.question = "3022914 말고 3031006 계정은요?";
+	assert_int_equal(answer_render(f->eng, &r, &rep), BOT_OK);
+	assert_int_equal(rep.account_id, 102);
+	assert_true(strncmp(rep.text, "광고계정번호 3031006은 ", strlen("광고계정번호 3031006은 ")) == 0);
+	assert_non_null(strstr(rep.text, "서연뷰티(3022914) 광고계정으로"));
+	answer_reply_clear(&rep);
+	/* Two foreign ones, the particle follows the last digit (…2 이 -> 는). */
+	r.question = "3031006, 3031182 둘 다 봐 주세요";
+	assert_int_equal(answer_render(f->eng, &r, &rep), BOT_OK);
+	assert_int_equal(rep.needs_account, 1);
+	assert_true(strncmp(rep.text, "광고계정번호 3031006, 3031182는 ",
+			    strlen("광고계정번호 3031006, 3031182는 ")) == 0);
+	answer_reply_clear(&rep);
+	r.lang = "en";
+	assert_int_equal(answer_render(f->eng, &r, &rep), BOT_OK);
+	assert_true(strncmp(rep.text, "Ad accounts 3031006, 3031182 are not ones you are a member of",
+			    strlen("Ad accounts 3031006, 3031182 are not ones you are a member of")) == 0);
+	answer_reply_clear(&rep);
+}
+
+/* The range an answer used is named in the customer's words when the
+ * period was understood, else by its canonical value; the dates follow. */
+static void
+test_period_words(void **state)
+{
+	fixture *f = *state;
+	json_t *slots = json_pack("{s:s}", "period", "last_7_days");
+	json_t *words = json_pack("{s:s}", "period", "  최근\t일주일 ");
+	answer_request r = req_for("span", 1, 0, "ko");
+	r.slots = slots;
+	r.slot_words = words;
+	answer_reply rep;
+	assert_int_equal(answer_render(f->eng, &r, &rep), BOT_OK);
+	assert_string_equal(rep.text, "[최근 일주일]* 11월 14일~11월 20일");
+	answer_reply_clear(&rep);
+
+	/* A range from the slot parser: named by the words, not "named". */
+	json_object_set_new(slots, "period", json_string("2026-08-20..2026-11-20"));
+	json_object_set_new(words, "period", json_string("지난 3개월"));
+	assert_int_equal(answer_render(f->eng, &r, &rep), BOT_OK);
+	assert_string_equal(rep.text, "[지난 3개월] 8월 20일~11월 20일");
+	answer_reply_clear(&rep);
+
+	/* Without words: the canonical value (the template labels it). */
+	r.slot_words = NULL;
+	assert_int_equal(answer_render(f->eng, &r, &rep), BOT_OK);
+	assert_string_equal(rep.text, "custom 8월 20일~11월 20일");
+	answer_reply_clear(&rep);
+
+	/* A value the engine falls back on is not what the customer said:
+	 * their words are not put on the default range. */
+	r.slot_words = words;
+	json_object_set_new(slots, "period", json_string("last_quarter"));
+	json_object_set_new(words, "period", json_string("지난 분기"));
+	assert_int_equal(answer_render(f->eng, &r, &rep), BOT_OK);
+	assert_string_equal(rep.text, "last_30_days* 10월 22일~11월 20일");
+	answer_reply_clear(&rep);
+
+	/* Long words are cut on a character boundary (64 bytes, 21 syllables). */
+	json_object_set_new(slots, "period", json_string("today"));
+	json_object_set_new(words, "period",
+			    json_string("가나다라마바사아자차카타파하가나다라마바사아자차카타파하"));
+	assert_int_equal(answer_render(f->eng, &r, &rep), BOT_OK);
+	assert_string_equal(rep.text, "[가나다라마바사아자차카타파하가나다라마바사]* 11월 20일~11월 20일");
+	answer_reply_clear(&rep);
+	json_decref(slots);
+	json_decref(words);
 }
 
 static void
@@ -438,6 +585,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_several_accounts_ask, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_typed_account_number_is_checked, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_account_numbers_in_question, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_period_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_account, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_handoff_attaches_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_account_intent, setup, teardown),

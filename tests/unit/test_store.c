@@ -110,7 +110,7 @@ test_open_creates_schema(void **state)
 	assert_int_equal(store_demo_cast(st, &cast), BOT_OK);
 	json_t *members = json_object_get(cast, "members");
 	json_t *agents = json_object_get(cast, "agents");
-	assert_int_equal(json_array_size(members), 9);
+	assert_int_equal(json_array_size(members), 11);
 	assert_int_equal(json_array_size(agents), 3);
 	json_t *m1 = json_array_get(members, 0);
 	assert_int_equal(json_integer_value(json_object_get(m1, "id")), 1);
@@ -1497,7 +1497,7 @@ test_query_caps_and_reuse(void **state)
 					     sizeof(err)),
 			 BOT_OK);
 	assert_int_equal(store_query_run(q, NULL, 0, &rows), BOT_OK);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 0), "n")), 11);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 0), "n")), 13);
 	json_decref(rows);
 	store_query_free(q);
 }

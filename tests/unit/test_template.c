@@ -9,6 +9,9 @@
 
 #include "template.h"
 
+/* The clock the date tests render against: 2026-11-20 12:00 in Seoul. */
+static time_t test_now;
+
 /* Renders TPL against the JSON text DATA; returns the owned result or NULL
  * with *RC set. */
 static char *
@@ -19,7 +22,7 @@ run(const char *tpl, const char *data, const char *lang, const char *labels, siz
 	json_t *d = json_loads(data, 0, &jerr);
 	assert_non_null(d);
 	json_t *l = labels ? json_loads(labels, 0, &jerr) : NULL;
-	template_ctx ctx = {lang, l, max_rows};
+	template_ctx ctx = {lang, l, max_rows, test_now};
 	char *out = NULL, err[256];
 	*rc = template_render(tpl, d, &ctx, &out, err, sizeof(err));
 	json_decref(d);
@@ -75,16 +78,43 @@ static void
 test_dates(void **state)
 {
 	(void)state;
-	/* 15:30 UTC is 00:30 the next day in Seoul. */
-	expect("{{t|date}}", "{\"t\":\"2026-11-19 15:30:00\"}", "ko", "2026년 11월 20일");
-	expect("{{t|date}}", "{\"t\":\"2026-11-19 15:30:00\"}", "en", "Nov 20, 2026");
-	expect("{{t|datetime}}", "{\"t\":\"2026-12-31 15:05:00\"}", "ko", "2027년 1월 1일 00:05");
-	expect("{{t|datetime}}", "{\"t\":\"2026-12-31T15:05:00Z\"}", "en", "Jan 1, 2027 00:05");
-	expect("{{t|date}}", "{\"t\":\"2026-03-01\"}", "ko", "2026년 3월 1일");
+	/* Without a clock every date carries its year. 15:30 UTC is 00:30 the
+	 * next day in Seoul. */
+	test_now = 0;
+	expect("{{t|date}}", "{\"t\":\"2026-11-19 15:30:00\"}", "ko", "2026년 11월 20일(금)");
+	expect("{{t|date}}", "{\"t\":\"2026-11-19 15:30:00\"}", "en", "Fri, Nov 20, 2026");
+	/* In the current Seoul year the year is left out; another year keeps it. */
+	test_now = 1795143600; /* 2026-11-20 03:00 UTC, 12:00 in Seoul */
+	expect("{{t|date}}", "{\"t\":\"2026-11-19 15:30:00\"}", "ko", "11월 20일(금)");
+	expect("{{t|date}}", "{\"t\":\"2026-11-19 15:30:00\"}", "en", "Fri, Nov 20");
+	expect("{{t|datetime}}", "{\"t\":\"2026-11-20 00:05:00\"}", "ko", "11월 20일(금) 09:05");
+	expect("{{t|datetime}}", "{\"t\":\"2026-11-20T14:05:00Z\"}", "en", "Fri, Nov 20, 23:05");
+	expect("{{t|datetime}}", "{\"t\":\"2026-12-31 15:05:00\"}", "ko",
+	       "2027년 1월 1일(금) 00:05");
+	expect("{{t|datetime}}", "{\"t\":\"2026-12-31T15:05:00Z\"}", "en",
+	       "Fri, Jan 1, 2027, 00:05");
+	expect("{{t|date}}", "{\"t\":\"2025-09-11 03:00:00\"}", "ko", "2025년 9월 11일(목)");
+	/* day: the ends of a span, without the weekday */
+	expect("{{a|day}}~{{b|day}}", "{\"a\":\"2026-11-13 15:00:00\",\"b\":\"2026-11-20 14:59:59\"}",
+	       "ko", "11월 14일~11월 20일");
+	expect("{{a|day}} – {{b|day}}", "{\"a\":\"2025-12-20\",\"b\":\"2026-01-03\"}", "en",
+	       "Dec 20, 2025 – Jan 3");
+	/* A bare date is a calendar day already: no shift to Seoul. */
+	expect("{{t|date}}", "{\"t\":\"2026-03-01\"}", "ko", "3월 1일(일)");
 	expect("{{m|month}}", "{\"m\":\"2026-10\"}", "ko", "2026년 10월");
 	expect("{{m|month}}", "{\"m\":\"2026-10\"}", "en", "Oct 2026");
 	expect_err("{{t|date}}", "{\"t\":\"yesterday\"}", BOT_ERR_TEMPLATE);
-	expect_err("{{t|date}}", "{\"t\":5}", BOT_ERR_TEMPLATE);
+	expect_err("{{t|day}}", "{\"t\":5}", BOT_ERR_TEMPLATE);
+
+	/* Text built outside templates gets the same style. */
+	char buf[64];
+	template_format_time(1795143600 + 3 * 86400 - 3 * 3600, "ko", TEMPLATE_DATETIME, test_now,
+			     buf, sizeof(buf));
+	assert_string_equal(buf, "11월 23일(월) 09:00");
+	template_format_time(1795143600 + 3 * 86400 - 3 * 3600, "en", TEMPLATE_DATETIME, test_now,
+			     buf, sizeof(buf));
+	assert_string_equal(buf, "Mon, Nov 23, 09:00");
+	test_now = 0;
 }
 
 static void
@@ -198,7 +228,7 @@ test_limits(void **state)
 						       "0123456789012345678901234567890123456789"));
 	json_t *d = json_pack("{s:o}", "l", big);
 	char *out = NULL, err[128];
-	template_ctx ctx = {"ko", NULL, 0};
+	template_ctx ctx = {"ko", NULL, 0, 0};
 	assert_int_equal(template_render("{{#l}}{{.}}{{/l}}", d, &ctx, &out, err, sizeof(err)),
 			 BOT_ERR_LIMIT);
 	assert_null(out);
