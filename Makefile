@@ -93,7 +93,8 @@ run:
 
 # ---- tests -----------------------------------------------------------------
 
-# Unit tests link only their module (plus err/log, which every module uses).
+# Unit tests link only their module (plus err, log, clock and strbuf, which every
+# module uses).
 UNIT_TESTS := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(patsubst %,$(BUILD)/tests/test_%,$(UNIT_TESTS))
 # Extra modules a unit test needs, when its module calls them.
@@ -109,6 +110,7 @@ UNIT_DEPS_chatproto := frame
 
 .SECONDEXPANSION:
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/obj/%.o $(BUILD)/obj/err.o $(BUILD)/obj/log.o \
+		$(BUILD)/obj/clock.o $(BUILD)/obj/strbuf.o \
 		$$(addprefix $(BUILD)/obj/,$$(addsuffix .o,$$(UNIT_DEPS_$$*))) | $(BUILD)/tests
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(BOT_INC) -o $@ $^ $(PKG_LIBS) -lcmocka -lm
 
@@ -180,7 +182,7 @@ clean:
 # ---- intent engine benchmark (not a timed test) -----------------------------
 
 BENCH_INTENTS_OBJS := $(BUILD)/obj/intent.o $(BUILD)/obj/normalize.o $(BUILD)/obj/slot.o \
-	$(BUILD)/obj/err.o $(BUILD)/obj/log.o
+	$(BUILD)/obj/err.o $(BUILD)/obj/log.o $(BUILD)/obj/clock.o $(BUILD)/obj/strbuf.o
 
 $(BUILD)/tests/bench_intents: tests/bench/bench_intents.c $(BENCH_INTENTS_OBJS) | $(BUILD)/tests
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(BOT_INC) -o $@ $^ $(PKG_LIBS) -lm

@@ -129,6 +129,15 @@ clock_format_utc(time_t t, char *buf)
 }
 
 void
+clock_format_iso(time_t t, char *buf)
+{
+	clock_format_utc(t, buf);
+	buf[10] = 'T';
+	buf[19] = 'Z';
+	buf[20] = 0;
+}
+
+void
 clock_kst_tm(time_t t, struct tm *out)
 {
 	time_t local = t + CLOCK_KST_OFFSET;
