@@ -98,15 +98,20 @@ run:
 UNIT_TESTS := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(patsubst %,$(BUILD)/tests/test_%,$(UNIT_TESTS))
 # Extra modules a unit test needs, when its module calls them.
+# The store: its interface (store.c) and the SQLite backend (sq_*.c).
+STORE_MODULES := store store_data $(patsubst bot/store/%.c,%,$(wildcard bot/store/sq_*.c)) \
+	waitq rovfs embedded_sql
 UNIT_DEPS_intent := normalize slot
 UNIT_DEPS_answer := template
-UNIT_DEPS_dialog := intent normalize slot answer template store waitq rovfs clock hours embedded_sql
-UNIT_DEPS_store  := waitq rovfs clock embedded_sql
-UNIT_DEPS_durability := store waitq rovfs clock embedded_sql
+UNIT_DEPS_dialog := intent normalize slot answer queryjson template $(STORE_MODULES) hours
+UNIT_DEPS_store  := $(filter-out store,$(STORE_MODULES)) queryjson
+UNIT_DEPS_durability := $(STORE_MODULES)
 UNIT_DEPS_config := clock hours
 UNIT_DEPS_hours  := clock
 UNIT_DEPS_agentproto := chatproto frame
 UNIT_DEPS_chatproto := frame
+UNIT_DEPS_chatsend := store_data
+UNIT_DEPS_agentsend := chatsend store_data
 
 .SECONDEXPANSION:
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/obj/%.o $(BUILD)/obj/err.o $(BUILD)/obj/log.o \

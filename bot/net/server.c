@@ -17,8 +17,10 @@
 #include <unistd.h>
 
 #include "agentproto.h"
+#include "agentsend.h"
 #include "durability.h"
 #include "chatproto.h"
+#include "chatsend.h"
 #include "hours.h"
 #include "kakao.h"
 #include "clock.h"
@@ -224,21 +226,27 @@ dump_frame(json_t *obj)
 	return text;
 }
 
+/* Queues TEXT (stolen; NULL, out of memory, sends nothing). */
+static void
+session_put(session *s, char *text)
+{
+	if (text)
+		session_send(s, text, strlen(text));
+	free(text);
+}
+
 /* Serialises and queues OBJ (stolen). */
 static void
 session_send_json(session *s, json_t *obj)
 {
-	char *text = dump_frame(obj);
-	if (text)
-		session_send(s, text, strlen(text));
-	free(text);
+	session_put(s, dump_frame(obj));
 }
 
 static void
 session_error(session *s, const char *code, const char *message)
 {
 	metrics_error(code);
-	char *text = chatproto_error(code, message);
+	char *text = chatsend_error(code, message);
 	if (text)
 		session_send(s, text, strlen(text));
 	free(text);
@@ -493,36 +501,16 @@ static void queue_changed(void);
 static void queue_joined(const char *conv_id);
 static void agents_snapshot(void);
 static void conv_map_add(session *s);
-static void to_agent(int64_t agent_id, json_t *obj);
-static void to_customer(const char *id, json_t *obj);
+static void to_agent(int64_t agent_id, char *text);
+static void to_customer(const char *id, char *text);
 
-/* A UTC time as ISO 8601 ("2026-11-20T03:00:00Z"): DB_TIME, stored as
- * "YYYY-MM-DD HH:MM:SS", or the current time when DB_TIME is NULL. */
-static json_t *
-iso_time(const char *db_time)
+static char *
+reply_frame(int64_t seq, const char *from, const char *text, const char *intent,
+	    const json_t *qr, const char *name)
 {
-	char now[20];
-	if (!db_time || strlen(db_time) != 19) {
-		clock_format_utc(clock_now(), now);
-		db_time = now;
-	}
-	return json_sprintf("%.10sT%.8sZ", db_time, db_time + 11);
-}
-
-static json_t *
-reply_frame(int64_t seq, const char *from, const char *text, const char *intent, json_t *qr,
-	    const char *name)
-{
-	json_t *o = json_pack("{s:s, s:I, s:s, s:s}", "type", "reply", "seq", (json_int_t)seq,
-			      "from", from, "text", text);
-	if (!o)
-		return NULL;
-	json_object_set_new(o, "intent", intent && *intent ? json_string(intent) : json_null());
-	json_object_set_new(o, "quick_replies", qr ? json_incref(qr) : json_array());
-	if (name)
-		json_object_set_new(o, "name", json_string(name));
-	json_object_set_new(o, "at", iso_time(NULL));
-	return o;
+	chatsend_reply r = {.seq = seq, .from = from, .text = text, .intent = intent,
+			    .quick_replies = qr, .name = name, .at = clock_now()};
+	return chatsend_reply_frame(&r);
 }
 
 /* Frames of history queued at a time: at most half the queue, so replay
@@ -540,27 +528,22 @@ replay_one(void *ctx, const store_message *m)
 {
 	session *s = ctx;
 	s->replay_seq = m->seq;
-	json_t *o;
+	char *text;
 	if (!strcmp(m->sender, "customer")) {
-		o = json_pack("{s:s, s:I, s:s, s:o}", "type", "echo", "seq", (json_int_t)m->seq,
-			      "text", m->text, "at", iso_time(m->created_at));
-		if (o && m->client_id)
-			json_object_set_new(o, "id", json_string(m->client_id));
+		text = chatsend_echo(m->seq, m->text, m->at, m->client_id);
 	} else {
 		json_t *meta = m->meta ? json_loads(m->meta, 0, NULL) : NULL;
 		json_t *qr = json_object_get(meta, "quick_replies");
 		char name[128] = "";
 		if (m->agent_id)
 			store_agent_name(srv.deps->st, m->agent_id, name, sizeof(name));
-		o = reply_frame(m->seq, m->sender, m->text, m->intent, json_is_array(qr) ? qr : NULL,
-				name[0] ? name : NULL);
-		if (o)
-			json_object_set_new(o, "at", iso_time(m->created_at));
+		chatsend_reply r = {.seq = m->seq, .from = m->sender, .text = m->text,
+				    .intent = m->intent, .quick_replies = json_is_array(qr) ? qr : NULL,
+				    .name = name[0] ? name : NULL, .at = m->at, .replay = 1};
+		text = chatsend_reply_frame(&r);
 		json_decref(meta);
 	}
-	if (o)
-		json_object_set_new(o, "replay", json_true());
-	session_send_json(s, o);
+	session_put(s, text);
 	return ++s->replay_batch >= replay_chunk();
 }
 
@@ -617,10 +600,7 @@ chat_hello(session *s, const chat_frame *f)
 	lws_set_timeout(s->wsi, NO_PENDING_TIMEOUT, 0);
 	char name[128] = "";
 	store_member_name(srv.deps->st, claims.subject, name, sizeof(name));
-	session_send_json(s, json_pack("{s:s, s:s, s:I, s:s, s:s}", "type", "welcome",
-				       "conversation", s->conv.id, "seq",
-				       (json_int_t)s->conv.last_seq, "state", s->conv.state, "name",
-				       name));
+	session_put(s, chatsend_welcome(s->conv.id, s->conv.last_seq, s->conv.state, name));
 	log_msg(LOG_INFO, s->conv.id, "chat: member %lld %s", (long long)claims.subject,
 		f->has_resume ? "resumed" : "started a conversation");
 	if (f->has_resume) {
@@ -630,9 +610,9 @@ chat_hello(session *s, const chat_frame *f)
 		/* Tell a returning customer where their handoff stands. */
 		int64_t owner;
 		char agent[128] = "";
-		if (!strcmp(s->conv.state, "queued"))
+		if (s->conv.state == CONV_QUEUED)
 			queue_joined(s->conv.id);
-		else if (!strcmp(s->conv.state, "agent") &&
+		else if (s->conv.state == CONV_AGENT &&
 			 store_handoff_owner(srv.deps->st, s->conv.id, &owner) == BOT_OK &&
 			 store_agent_name(srv.deps->st, owner, agent, sizeof(agent)) == BOT_OK)
 			session_send_json(s, json_pack("{s:s, s:s}", "type", "agent_joined", "name",
@@ -662,14 +642,8 @@ chat_after_turn(session *s, const char *text, const dialog_result *res)
 		queue_joined(s->conv.id);
 	if (res->for_agent) {
 		if (store_handoff_owner(srv.deps->st, s->conv.id, &owner) == BOT_OK) {
-			char at[20];
-			clock_format_utc(clock_now(), at);
-			at[10] = 'T';
-			json_t *o = json_pack("{s:s, s:s, s:I, s:s}", "type", "customer_message",
-					      "conversation", s->conv.id, "seq",
-					      (json_int_t)res->customer_seq, "text", text);
-			json_object_set_new(o, "at", json_sprintf("%sZ", at));
-			to_agent(owner, o);
+			to_agent(owner, agentsend_customer_message(s->conv.id, res->customer_seq,
+								   text, clock_now()));
 		} else {
 			/* The preview of a waiting conversation changed: agents get it
 			 * with the next tick, not one snapshot per customer message. */
@@ -677,10 +651,8 @@ chat_after_turn(session *s, const char *text, const dialog_result *res)
 		}
 	}
 	if (res->rated) {
-		to_customer(s->conv.id, json_pack("{s:s, s:i}", "type", "rated", "score", res->rated));
-		to_agent(res->rated_agent, json_pack("{s:s, s:s, s:i}", "type", "rated",
-						     "conversation", s->conv.id, "score",
-						     res->rated));
+		to_customer(s->conv.id, chatsend_rated(res->rated));
+		to_agent(res->rated_agent, agentsend_rated(s->conv.id, res->rated));
 	}
 }
 
@@ -712,11 +684,10 @@ static void
 chat_typing(session *s, const chat_frame *f)
 {
 	int64_t owner;
-	if (strcmp(s->conv.state, "agent") ||
+	if (s->conv.state != CONV_AGENT ||
 	    store_handoff_owner(srv.deps->st, s->conv.id, &owner) != BOT_OK)
 		return;
-	to_agent(owner, json_pack("{s:s, s:s, s:s, s:b, s:i}", "type", "typing", "conversation",
-				  s->conv.id, "from", "customer", "on", f->typing_on, "expires_s", 5));
+	to_agent(owner, agentsend_typing(s->conv.id, f->typing_on));
 }
 
 /* Metrics of one finished turn. */
@@ -763,8 +734,7 @@ chat_message(session *s, const chat_frame *f)
 		session_error(s, CHAT_ERR_SERVER, "the message could not be handled; please retry");
 		return;
 	}
-	session_send_json(s, json_pack("{s:s, s:s, s:I, s:o}", "type", "ack", "id", f->id, "seq",
-				       (json_int_t)res.customer_seq, "at", iso_time(NULL)));
+	session_put(s, chatsend_ack(f->id, res.customer_seq, clock_now()));
 	if (res.duplicate) {
 		dialog_result_clear(&res);
 		return;
@@ -806,7 +776,7 @@ chat_frame_in(session *s, const char *buf, size_t len)
 		chat_typing(s, &f);
 		break;
 	case CHAT_PING:
-		session_send_json(s, json_pack("{s:s}", "type", "pong"));
+		session_put(s, chatsend_pong());
 		break;
 	case CHAT_RATING:
 		chat_rating(s, &f);
@@ -868,21 +838,19 @@ send_text_to(session *s, void *text)
 	session_send(s, text, strlen(text));
 }
 
-/* Sends OBJ (stolen) to every customer session of conversation ID. */
+/* Sends TEXT (stolen) to every customer session of conversation ID. */
 static void
-to_customer(const char *id, json_t *obj)
+to_customer(const char *id, char *text)
 {
-	char *text = dump_frame(obj);
 	if (text)
 		for_conversation(id, send_text_to, text);
 	free(text);
 }
 
-/* Sends OBJ (stolen) to every session of agent AGENT_ID. */
+/* Sends TEXT (stolen) to every session of agent AGENT_ID. */
 static void
-to_agent(int64_t agent_id, json_t *obj)
+to_agent(int64_t agent_id, char *text)
 {
-	char *text = dump_frame(obj);
 	for (session *a = srv.agents; text && a; a = a->agent_next)
 		if (a->authed && a->subject == agent_id)
 			send_text_to(a, text);
@@ -976,35 +944,12 @@ send_queued(session *s, void *arg)
 	int open;
 	time_t back, now = clock_now();
 	int eta = eta_seconds(position, place->handle_time_s, now, &open, &back);
-	json_t *o = json_pack("{s:s, s:i, s:i, s:i, s:b}", "type", "queued", "position", position,
-			      "eta_s", eta, "agents_online", srv.agents_online, "open", open);
-	if (o && back) {
-		char t[20];
-		clock_format_utc(back, t);
-		t[10] = 'T';
-		json_object_set_new(o, "returns_at", json_sprintf("%sZ", t));
-	}
-	session_send_json(s, o);
+	session_put(s, chatsend_queued(position, eta, srv.agents_online, open, back));
 }
 
 /* Agents see at most this many waiting conversations in a snapshot (and the
  * total); customers further back still get their own positions. */
 #define QUEUE_SNAPSHOT_MAX 200
-
-/* Adds position and waiting time to the snapshot ITEMS (in queue order). */
-static void
-annotate_queue(json_t *items, time_t now)
-{
-	size_t i;
-	json_t *it;
-	json_array_foreach(items, i, it)
-	{
-		time_t since = 0;
-		clock_parse_utc(json_string_value(json_object_get(it, "enqueued_at")), &since);
-		json_object_set_new(it, "position", json_integer((json_int_t)i + 1));
-		json_object_set_new(it, "waiting_s", json_integer(since ? now - since : 0));
-	}
-}
 
 /* Sends every agent the queue snapshot: the first QUEUE_SNAPSHOT_MAX waiting.
  * Costs nothing when no agent is connected. */
@@ -1016,12 +961,11 @@ agents_snapshot(void)
 		any |= a->authed;
 	if (!any)
 		return;
-	json_t *items = NULL;
-	if (store_queue_waiting(srv.deps->st, QUEUE_SNAPSHOT_MAX, &items) != BOT_OK)
+	store_queue_list waiting;
+	if (store_queue_waiting(srv.deps->st, QUEUE_SNAPSHOT_MAX, &waiting) != BOT_OK)
 		return;
-	annotate_queue(items, clock_now());
-	char *snap = dump_frame(json_pack("{s:s, s:o, s:i}", "type", "queue", "items", items,
-					  "agents_online", srv.agents_online));
+	char *snap = agentsend_queue(&waiting, srv.agents_online, clock_now());
+	store_queue_list_clear(&waiting);
 	for (session *a = srv.agents; snap && a; a = a->agent_next)
 		if (a->authed)
 			send_text_to(a, snap);
@@ -1102,21 +1046,24 @@ agent_hello(session *s, const agent_frame *f)
 	}
 	int cap = srv.cfg->agent_max_concurrent;
 	store_agent_cap(srv.deps->st, claims.subject, &cap);
-	json_t *ids = NULL, *packets = json_array();
+	store_id_list ids = {0};
 	store_agent_conversations(srv.deps->st, claims.subject, &ids);
-	size_t i;
-	json_t *id;
-	json_array_foreach(ids, i, id)
-	{
-		json_t *packet = NULL;
-		if (store_handoff_packet(srv.deps->st, json_string_value(id), &packet) == BOT_OK)
-			json_array_append_new(packets, json_pack("{s:O, s:o}", "conversation", id,
-								 "packet", packet));
+	store_packet *packets = calloc(ids.n ? ids.n : 1, sizeof(*packets));
+	agentsend_held *held = calloc(ids.n ? ids.n : 1, sizeof(*held));
+	size_t n_held = 0;
+	for (size_t i = 0; packets && held && i < ids.n; i++) {
+		if (store_handoff_packet(srv.deps->st, ids.ids[i], &packets[n_held]) != BOT_OK)
+			continue;
+		held[n_held].conversation = ids.ids[i];
+		held[n_held].packet = &packets[n_held];
+		n_held++;
 	}
-	json_decref(ids);
-	session_send_json(s, json_pack("{s:s, s:{s:I, s:s}, s:i, s:o}", "type", "welcome", "agent",
-				       "id", (json_int_t)claims.subject, "name", name,
-				       "max_concurrent", cap, "conversations", packets));
+	session_put(s, agentsend_welcome(claims.subject, name, cap, held, n_held));
+	for (size_t i = 0; i < n_held; i++)
+		store_packet_clear(&packets[i]);
+	free(packets);
+	free(held);
+	store_id_list_clear(&ids);
 	log_info("agent %lld (%s) connected", (long long)claims.subject, name);
 	presence_changed();
 	queue_changed();
@@ -1138,12 +1085,12 @@ agent_owns(session *s, const char *conv_id)
 static void
 agent_claim(session *s, const agent_frame *f)
 {
-	json_t *mine = NULL;
+	store_id_list mine = {0};
 	int cap = srv.cfg->agent_max_concurrent;
 	store_agent_cap(srv.deps->st, s->subject, &cap);
 	store_agent_conversations(srv.deps->st, s->subject, &mine);
-	size_t held = json_array_size(mine);
-	json_decref(mine);
+	size_t held = mine.n;
+	store_id_list_clear(&mine);
 	if ((int)held >= cap) {
 		agent_error(s, f->conversation, CHAT_ERR_AT_CAPACITY, "you already hold as many conversations as "
 						       "you may");
@@ -1162,16 +1109,17 @@ agent_claim(session *s, const agent_frame *f)
 		agent_error(s, f->conversation, CHAT_ERR_NOT_FOUND, "no such conversation in the queue");
 		return;
 	}
-	json_t *packet = NULL;
-	store_handoff_packet(srv.deps->st, f->conversation, &packet);
-	metrics_handoff_wait((double)json_integer_value(json_object_get(packet, "waited_s")));
-	session_send_json(s, json_pack("{s:s, s:s, s:o}", "type", "claimed", "conversation",
-				       f->conversation, "packet", packet ? packet : json_object()));
+	store_packet packet;
+	int have = store_handoff_packet(srv.deps->st, f->conversation, &packet) == BOT_OK;
+	metrics_handoff_wait(have ? (double)packet.waited_s : 0);
+	session_put(s, agentsend_claimed(f->conversation, have ? &packet : NULL));
+	if (have)
+		store_packet_clear(&packet);
 	char name[128] = "";
 	store_agent_name(srv.deps->st, s->subject, name, sizeof(name));
 	for_conversation(f->conversation, reload_conv, NULL);
 	for_conversation(f->conversation, clear_position, NULL);
-	to_customer(f->conversation, json_pack("{s:s, s:s}", "type", "agent_joined", "name", name));
+	to_customer(f->conversation, chatsend_agent_joined(name));
 	log_msg(LOG_INFO, f->conversation, "claimed by agent %lld", (long long)s->subject);
 	queue_changed();
 }
@@ -1201,9 +1149,7 @@ agent_message(session *s, const agent_frame *f)
 		agent_error(s, f->conversation, CHAT_ERR_SERVER, "the message could not be saved; please retry");
 		return;
 	}
-	session_send_json(s, json_pack("{s:s, s:s, s:s, s:I, s:o}", "type", "ack", "id", f->id,
-				       "conversation", f->conversation, "seq", (json_int_t)m.seq,
-				       "at", iso_time(NULL)));
+	session_put(s, agentsend_ack(f->id, f->conversation, m.seq, clock_now()));
 	if (dup)
 		return;
 	char name[128] = "";
@@ -1215,23 +1161,24 @@ agent_message(session *s, const agent_frame *f)
 static void
 agent_note(session *s, const agent_frame *f)
 {
-	json_t *note = NULL;
+	time_t at;
 	if (!agent_owns(s, f->conversation))
 		return;
 	if (batch_begin() != BOT_OK ||
-	    store_note_add(srv.deps->st, f->conversation, s->subject, f->text, &note) != BOT_OK) {
+	    store_note_add(srv.deps->st, f->conversation, s->subject, f->text, &at) != BOT_OK) {
 		agent_error(s, f->conversation, CHAT_ERR_SERVER, "the note could not be saved; please retry");
 		return;
 	}
-	to_agent(s->subject, json_pack("{s:s, s:s, s:o}", "type", "noted", "conversation",
-				       f->conversation, "note", note));
+	char name[128] = "";
+	store_agent_name(srv.deps->st, s->subject, name, sizeof(name));
+	store_note note = {.agent = name, .text = f->text, .at = at};
+	to_agent(s->subject, agentsend_noted(f->conversation, &note));
 }
 
 static void
 released(int64_t agent_id, const char *conv_id, const char *reason)
 {
-	to_agent(agent_id, json_pack("{s:s, s:s, s:s}", "type", "released", "conversation",
-				     conv_id, "reason", reason));
+	to_agent(agent_id, agentsend_released(conv_id, reason));
 }
 
 static void
@@ -1244,7 +1191,7 @@ agent_transfer(session *s, const agent_frame *f)
 		return;
 	}
 	if (f->to_agent) {
-		json_t *theirs = NULL;
+		store_id_list theirs = {0};
 		int cap = srv.cfg->agent_max_concurrent;
 		if (store_agent_cap(srv.deps->st, f->to_agent, &cap) != BOT_OK ||
 		    !agent_is_online(f->to_agent)) {
@@ -1252,15 +1199,16 @@ agent_transfer(session *s, const agent_frame *f)
 			return;
 		}
 		store_agent_conversations(srv.deps->st, f->to_agent, &theirs);
-		int full = (int)json_array_size(theirs) >= cap;
-		json_decref(theirs);
+		int full = (int)theirs.n >= cap;
+		store_id_list_clear(&theirs);
 		if (full) {
 			agent_error(s, f->conversation, CHAT_ERR_AT_CAPACITY, "that agent is at their cap");
 			return;
 		}
 	}
 	if (batch_begin() != BOT_OK ||
-	    store_handoff_release(srv.deps->st, f->conversation, f->to_agent ? "agent" : "queue",
+	    store_handoff_release(srv.deps->st, f->conversation,
+				  f->to_agent ? STORE_RELEASE_MOVE : STORE_RELEASE_REQUEUE,
 				  f->to_agent) != BOT_OK) {
 		agent_error(s, f->conversation, CHAT_ERR_SERVER, "the transfer could not be saved; please retry");
 		return;
@@ -1268,15 +1216,14 @@ agent_transfer(session *s, const agent_frame *f)
 	released(s->subject, f->conversation, "transferred");
 	for_conversation(f->conversation, reload_conv, NULL);
 	if (f->to_agent) {
-		json_t *packet = NULL;
+		store_packet packet;
 		char name[128] = "";
-		store_handoff_packet(srv.deps->st, f->conversation, &packet);
+		int have = store_handoff_packet(srv.deps->st, f->conversation, &packet) == BOT_OK;
 		store_agent_name(srv.deps->st, f->to_agent, name, sizeof(name));
-		to_agent(f->to_agent, json_pack("{s:s, s:s, s:o}", "type", "assigned",
-						"conversation", f->conversation, "packet",
-						packet ? packet : json_object()));
-		to_customer(f->conversation,
-			    json_pack("{s:s, s:s}", "type", "agent_joined", "name", name));
+		to_agent(f->to_agent, agentsend_assigned(f->conversation, have ? &packet : NULL));
+		if (have)
+			store_packet_clear(&packet);
+		to_customer(f->conversation, chatsend_agent_joined(name));
 	}
 	log_msg(LOG_INFO, f->conversation, "transferred by agent %lld to %s",
 		(long long)s->subject, f->to_agent ? "another agent" : "the queue");
@@ -1291,7 +1238,8 @@ agent_resolve(session *s, const agent_frame *f)
 	store_conversation conv;
 	dialog_result res;
 	if (batch_begin() != BOT_OK ||
-	    store_handoff_release(srv.deps->st, f->conversation, "resolved", 0) != BOT_OK ||
+	    store_handoff_release(srv.deps->st, f->conversation, STORE_RELEASE_RESOLVED, 0) !=
+		    BOT_OK ||
 	    store_conversation_get(srv.deps->st, f->conversation, &conv) != BOT_OK ||
 	    dialog_handoff_event(srv.deps->dlg, &conv, DIALOG_RESOLVED, &res) != BOT_OK) {
 		agent_error(s, f->conversation, CHAT_ERR_SERVER, "the conversation could not be resolved; retry");
@@ -1300,7 +1248,7 @@ agent_resolve(session *s, const agent_frame *f)
 	released(s->subject, f->conversation, "resolved");
 	for_conversation(f->conversation, reload_conv, NULL);
 	for_conversation(f->conversation, clear_position, NULL);
-	to_customer(f->conversation, json_pack("{s:s}", "type", "resolved"));
+	to_customer(f->conversation, chatsend_resolved());
 	send_reply_frames(f->conversation, &res);
 	dialog_result_clear(&res);
 	log_msg(LOG_INFO, f->conversation, "resolved by agent %lld", (long long)s->subject);
@@ -1312,10 +1260,7 @@ static void
 agent_error(session *s, const char *conv_id, const char *code, const char *message)
 {
 	metrics_error(code);
-	json_t *o = json_pack("{s:s, s:s, s:s}", "type", "error", "code", code, "message", message);
-	if (o && conv_id)
-		json_object_set_new(o, "conversation", json_string(conv_id));
-	session_send_json(s, o);
+	session_put(s, agentsend_error(code, message, conv_id));
 }
 
 static void
@@ -1338,7 +1283,7 @@ agent_frame_in(session *s, const char *buf, size_t len)
 		agent_hello(s, &f);
 		break;
 	case AGENT_PING:
-		session_send_json(s, json_pack("{s:s}", "type", "pong"));
+		session_put(s, chatsend_pong());
 		break;
 	case AGENT_CLAIM:
 		agent_claim(s, &f);
@@ -1348,9 +1293,7 @@ agent_frame_in(session *s, const char *buf, size_t len)
 		break;
 	case AGENT_TYPING:
 		if (agent_owns(s, f.conversation))
-			to_customer(f.conversation,
-				    json_pack("{s:s, s:s, s:b, s:i}", "type", "typing", "from",
-					      "agent", "on", f.typing_on, "expires_s", 5));
+			to_customer(f.conversation, chatsend_typing(f.typing_on));
 		break;
 	case AGENT_NOTE:
 		agent_note(s, &f);
@@ -1406,20 +1349,18 @@ tick_cb(lws_sorted_usec_list_t *sul)
 		}
 		int64_t agent = srv.gone[i].id;
 		srv.gone[i] = srv.gone[--srv.n_gone];
-		json_t *ids = NULL;
+		store_id_list ids = {0};
 		if (store_agent_conversations(srv.deps->st, agent, &ids) != BOT_OK ||
 		    batch_begin() != BOT_OK) {
-			json_decref(ids);
+			store_id_list_clear(&ids);
 			continue;
 		}
-		size_t k;
-		json_t *id;
-		json_array_foreach(ids, k, id)
-		{
-			const char *cid = json_string_value(id);
+		for (size_t k = 0; k < ids.n; k++) {
+			const char *cid = ids.ids[k];
 			store_conversation conv;
 			dialog_result res;
-			if (store_handoff_release(srv.deps->st, cid, "queue", 0) != BOT_OK ||
+			if (store_handoff_release(srv.deps->st, cid, STORE_RELEASE_REQUEUE, 0) !=
+				    BOT_OK ||
 			    store_conversation_get(srv.deps->st, cid, &conv) != BOT_OK ||
 			    dialog_handoff_event(srv.deps->dlg, &conv, DIALOG_REQUEUED, &res) != BOT_OK)
 				continue;
@@ -1431,7 +1372,7 @@ tick_cb(lws_sorted_usec_list_t *sul)
 			dialog_result_clear(&res);
 			changed = 1;
 		}
-		json_decref(ids);
+		store_id_list_clear(&ids);
 	}
 	if (changed)
 		queue_changed();
@@ -1657,6 +1598,60 @@ kakao_request(struct lws *wsi, session *s)
 	return ret;
 }
 
+/* The demo cast as GET /demo/cast shows it: {"members":[{"id","name",
+ * "accounts":[{"id","account_no","name"}],"scenario"}],"agents":[{"id","name"}]}. */
+typedef struct cast_json {
+	store *st;
+	json_t *members, *agents;
+	int failed;
+} cast_json;
+
+static int
+cast_member(void *ctx, const store_cast_member *m)
+{
+	cast_json *c = ctx;
+	store_account acc[16];
+	size_t n = 0;
+	if (store_member_accounts(c->st, m->id, NULL, 0, acc, 16, &n) != BOT_OK) {
+		c->failed = 1;
+		return 1;
+	}
+	json_t *accounts = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(accounts, json_pack("{s:I, s:s, s:s}", "id",
+							  (json_int_t)acc[i].id, "account_no",
+							  acc[i].account_no, "name", acc[i].name));
+	json_array_append_new(c->members, json_pack("{s:I, s:s, s:o, s:s}", "id", (json_int_t)m->id,
+						    "name", m->name, "accounts", accounts,
+						    "scenario", m->scenario));
+	return 0;
+}
+
+static int
+cast_agent(void *ctx, int64_t id, const char *name)
+{
+	cast_json *c = ctx;
+	json_array_append_new(c->agents, json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name));
+	return 0;
+}
+
+static bot_err
+demo_cast_json(store *st, json_t **out)
+{
+	*out = json_pack("{s:[], s:[]}", "members", "agents");
+	if (!*out)
+		return BOT_ERR_NOMEM;
+	cast_json c = {st, json_object_get(*out, "members"), json_object_get(*out, "agents"), 0};
+	bot_err rc = store_demo_cast(st, cast_member, cast_agent, &c);
+	if (rc == BOT_OK && c.failed)
+		rc = BOT_ERR_DB;
+	if (rc != BOT_OK) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 static int
 http_request(struct lws *wsi, session *s, const char *uri)
 {
@@ -1700,7 +1695,7 @@ http_request(struct lws *wsi, session *s, const char *uri)
 	}
 	if (!strcmp(uri, "/demo/cast")) {
 		json_t *cast = NULL;
-		if (!srv.cfg->demo || store_demo_cast(srv.deps->st, &cast) != BOT_OK)
+		if (!srv.cfg->demo || demo_cast_json(srv.deps->st, &cast) != BOT_OK)
 			return http_error(wsi, s, 404, "not_found", "the demo cast exists only in "
 								    "demo mode");
 		return http_json(wsi, s, 200, cast);
@@ -2228,20 +2223,16 @@ server_run(const server_deps *deps, char *err, size_t errlen)
 	dialog_set_presence(deps->dlg, 0, &srv.hours);
 	/* Agents who held conversations when we stopped get the grace period to
 	 * come back, counted from now. */
-	json_t *holding = NULL;
-	if (store_agents_holding(deps->st, &holding) == BOT_OK) {
-		size_t i;
-		json_t *id;
-		json_array_foreach(holding, i, id)
-		{
-			if (srv.n_gone < (int)(sizeof(srv.gone) / sizeof(srv.gone[0]))) {
-				srv.gone[srv.n_gone].id = json_integer_value(id);
-				srv.gone[srv.n_gone].since = time(NULL);
-				srv.n_gone++;
-			}
+	int64_t holding[sizeof(srv.gone) / sizeof(srv.gone[0])];
+	size_t n_holding = 0;
+	if (store_agents_holding(deps->st, holding, sizeof(holding) / sizeof(holding[0]),
+				 &n_holding) == BOT_OK) {
+		for (size_t i = 0; i < n_holding; i++) {
+			srv.gone[srv.n_gone].id = holding[i];
+			srv.gone[srv.n_gone].since = time(NULL);
+			srv.n_gone++;
 		}
 	}
-	json_decref(holding);
 
 	srv.ctx = lws_create_context(&info);
 	if (!srv.ctx) {

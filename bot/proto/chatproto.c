@@ -128,12 +128,3 @@ shape:
 	chat_frame_clear(out);
 	return rc;
 }
-
-char *
-chatproto_error(const char *code, const char *message)
-{
-	json_t *o = json_pack("{s:s, s:s, s:s}", "type", "error", "code", code, "message", message);
-	char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
-	json_decref(o);
-	return s;
-}

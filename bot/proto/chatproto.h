@@ -1,5 +1,6 @@
 /* The customer chat protocol (WS /ws/chat): parsing and validating client
- * frames, and building server frames. Transport-free so it can be fuzzed and
+ * frames (the server's frames are built in chatsend.h), and the error codes
+ * both WebSocket endpoints send. Transport-free so it can be fuzzed and
  * unit-tested alone. The contract is documented in bot/PROTOCOL.md. */
 #ifndef BOT_CHATPROTO_H
 #define BOT_CHATPROTO_H
@@ -65,8 +66,5 @@ void chat_frame_clear(chat_frame *frame);
 
 /* Client message ids: 1 to CHAT_MAX_CLIENT_ID printable ASCII characters. */
 int chatproto_client_id_ok(const char *id);
-
-/* {"type":"error","code":CODE,"message":MESSAGE}, as a malloc'd string. */
-char *chatproto_error(const char *code, const char *message);
 
 #endif

@@ -14,6 +14,7 @@
 #include "answer.h"
 #include "clock.h"
 #include "log.h"
+#include "queryjson.h"
 
 /* ---- fakes ------------------------------------------------------------------ */
 
@@ -74,7 +75,7 @@ store_query_prepare(store *st, const char *sql, store_query **out, char *err, si
 /* Returns three rows for "rows" queries (so a cap of 2 shows "more"), one
  * row echoing the account for others. */
 bot_err
-store_query_run(store_query *q, const json_t *params, size_t max_rows, json_t **rows)
+queryjson_run(store_query *q, const json_t *params, size_t max_rows, json_t **rows)
 {
 	queries_run++;
 	json_decref(last_params);

@@ -132,7 +132,7 @@ test_greeting(void **state)
 	/* The replies are stored. */
 	assert_int_equal(store_conversation_get(f->st, c.id, &g), BOT_OK);
 	assert_int_equal(g.last_seq, last);
-	assert_string_equal(g.state, "bot");
+	assert_string_equal(conv_state_name(g.state), "bot");
 
 	/* A retry of the same client id: the stored seq, no second answer. */
 	assert_int_equal(turn(f, &c, "c-1", "안녕하세요", NULL, &res), BOT_OK);
@@ -199,12 +199,11 @@ test_two_misses_escalate(void **state)
 	assert_int_equal(store_queue_position(f->st, c.id, &pos), BOT_OK);
 	assert_int_equal(pos, 1);
 	assert_int_equal(store_conversation_get(f->st, c.id, &g), BOT_OK);
-	assert_string_equal(g.state, "queued");
-	json_t *q = NULL;
+	assert_string_equal(conv_state_name(g.state), "queued");
+	store_queue_list q;
 	assert_int_equal(store_queue_waiting(f->st, 0, &q), BOT_OK);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(q, 0), "reason")),
-			    "not_understood");
-	json_decref(q);
+	assert_string_equal(q.items[0].reason, "not_understood");
+	store_queue_list_clear(&q);
 
 	/* From now on the messages are for the agent; the bot stays silent. */
 	assert_int_equal(turn(f, &c, "m-3", "무상캐시 얼마 남았어요?", NULL, &res), BOT_OK);
@@ -243,7 +242,7 @@ test_agent_request(void **state)
 	assert_int_equal(turn(f, &c, "a-1", "상담원 연결해 주세요", NULL, &res), BOT_OK);
 	assert_non_null(res.escalated);
 	assert_string_equal(res.escalated, "agent_request");
-	assert_string_equal(c.state, "queued");
+	assert_string_equal(conv_state_name(c.state), "queued");
 	dialog_result_clear(&res);
 
 	/* The quick-reply value "agent" does the same. */
@@ -379,7 +378,7 @@ test_rating_after_resolve(void **state)
 	dialog_result_clear(&res);
 	assert_int_equal(store_batch_begin(f->st), BOT_OK);
 	assert_int_equal(store_handoff_claim(f->st, c.id, 2), BOT_OK);
-	assert_int_equal(store_handoff_release(f->st, c.id, "resolved", 0), BOT_OK);
+	assert_int_equal(store_handoff_release(f->st, c.id, STORE_RELEASE_RESOLVED, 0), BOT_OK);
 	assert_int_equal(store_conversation_get(f->st, c.id, &c), BOT_OK);
 	assert_int_equal(dialog_handoff_event(f->dlg, &c, DIALOG_RESOLVED, &res), BOT_OK);
 	assert_int_equal(store_batch_commit(f->st), BOT_OK);
