@@ -103,13 +103,21 @@ STORE_MODULES := store store_data $(patsubst bot/store/%.c,%,$(wildcard bot/stor
 	waitq rovfs embedded_sql
 UNIT_DEPS_intent := normalize slot
 UNIT_DEPS_answer := template
-UNIT_DEPS_dialog := intent normalize slot answer queryjson template $(STORE_MODULES) hours
+UNIT_DEPS_dialog := intent normalize slot answer queryjson template $(STORE_MODULES) hours wiring
 UNIT_DEPS_store  := $(filter-out store,$(STORE_MODULES)) queryjson
 UNIT_DEPS_durability := $(STORE_MODULES)
 UNIT_DEPS_config := clock hours
 UNIT_DEPS_hours  := clock
 UNIT_DEPS_agentproto := chatproto frame
 UNIT_DEPS_chatproto := frame
+# The endpoints' tests run the whole bot but the network side.
+ENDPOINT_MODULES := endpoint chat agent outbox commit durability hub handoff wiring dialog intent \
+	normalize slot answer queryjson template chatproto agentproto frame chatsend agentsend \
+	token metrics hours config $(STORE_MODULES)
+UNIT_DEPS_chat := $(filter-out chat,$(ENDPOINT_MODULES))
+UNIT_DEPS_agent := $(filter-out agent,$(ENDPOINT_MODULES))
+UNIT_DEPS_handoff := dialog intent normalize slot answer queryjson template hours wiring config metrics \
+	$(STORE_MODULES)
 UNIT_DEPS_chatsend := store_data
 UNIT_DEPS_agentsend := chatsend store_data
 
