@@ -13,11 +13,11 @@ struct commit {
 	commit_loop loop;
 	durability *durable; /* its threads make commits durable; NULL: commits do */
 	unsigned wal_restart_frames;
-	uint64_t open_gen;      /* the batch writes go into now (or the next one) */
-	uint64_t committed_gen; /* the last batch committed (maybe not yet on disk) */
-	uint64_t synced_gen;    /* the last batch on disk: frames up to it may go */
-	conn *held;             /* conns with frames of the open batch */
-	conn *syncing;          /* conns with frames of batches being synced */
+	uint64_t open_gen;         /* the batch writes go into now (or the next one) */
+	uint64_t committed_gen;    /* the last batch committed (maybe not yet on disk) */
+	uint64_t synced_gen;       /* the last batch on disk: frames up to it may go */
+	conn *lists[OUTBOX_LISTS]; /* held: frames of the open batch; syncing: of
+	                            * batches being synced */
 	int turn_end_scheduled;
 	int waiting; /* a batch waits for the sync in flight to end */
 	int sync_failed;
@@ -86,46 +86,52 @@ commit_failed(const commit *cm)
 /* ---- the two waiting lists ------------------------------------------------------ */
 
 static void
-held_add(commit *cm, conn *c)
+list_add(commit *cm, int which, conn *c)
 {
-	if (!c->out.held) {
-		c->out.held = 1;
-		c->out.held_next = cm->held;
-		cm->held = c;
+	if (!c->out.on[which]) {
+		c->out.on[which] = 1;
+		c->out.next[which] = cm->lists[which];
+		cm->lists[which] = c;
 	}
 }
 
 static void
-syncing_add(commit *cm, conn *c)
+list_remove(commit *cm, int which, conn *c)
 {
-	if (!c->out.syncing) {
-		c->out.syncing = 1;
-		c->out.syncing_next = cm->syncing;
-		cm->syncing = c;
+	if (!c->out.on[which])
+		return;
+	for (conn **pp = &cm->lists[which]; *pp; pp = &(*pp)->out.next[which]) {
+		if (*pp == c) {
+			*pp = c->out.next[which];
+			break;
+		}
 	}
+	c->out.on[which] = 0;
+}
+
+/* Empties list WHICH and returns its conns, still linked by next[WHICH];
+ * each is marked off it as the walk reaches it (list_leave), so that one
+ * added again meanwhile is not linked twice. */
+static conn *
+list_take(commit *cm, int which)
+{
+	conn *first = cm->lists[which];
+	cm->lists[which] = NULL;
+	return first;
+}
+
+static conn *
+list_leave(conn *c, int which)
+{
+	c->out.on[which] = 0;
+	return c->out.next[which];
 }
 
 void
 commit_forget(commit *cm, conn *c)
 {
-	if (c->out.held) {
-		for (conn **pp = &cm->held; *pp; pp = &(*pp)->out.held_next) {
-			if (*pp == c) {
-				*pp = c->out.held_next;
-				break;
-			}
-		}
-		c->out.held = 0;
-	}
-	if (c->out.syncing) {
-		for (conn **pp = &cm->syncing; *pp; pp = &(*pp)->out.syncing_next) {
-			if (*pp == c) {
-				*pp = c->out.syncing_next;
-				break;
-			}
-		}
-		c->out.syncing = 0;
-	}
+	list_remove(cm, OUTBOX_HELD, c);
+	list_remove(cm, OUTBOX_SYNCING, c);
 }
 
 uint64_t
@@ -144,9 +150,9 @@ void
 commit_hold(commit *cm, conn *c, uint64_t gen)
 {
 	if (store_batch_open(cm->st) && gen == cm->open_gen)
-		held_add(cm, c);
+		list_add(cm, OUTBOX_HELD, c);
 	else if (gen > cm->synced_gen)
-		syncing_add(cm, c);
+		list_add(cm, OUTBOX_SYNCING, c);
 	else
 		c->env->port->want_write(c);
 }
@@ -174,16 +180,12 @@ release_synced(commit *cm, uint64_t synced)
 		metrics_commit_latency((double)(clock_mono_us() - cm->unsynced_since_us) / 1e6);
 		cm->unsynced_since_us = synced < cm->committed_gen ? clock_mono_us() : 0;
 	}
-	conn *c = cm->syncing;
-	cm->syncing = NULL;
-	while (c) {
-		conn *next = c->out.syncing_next;
-		c->out.syncing = 0;
-		c->out.syncing_next = NULL;
+	conn *next;
+	for (conn *c = list_take(cm, OUTBOX_SYNCING); c; c = next) {
+		next = list_leave(c, OUTBOX_SYNCING);
 		c->env->port->flush(c);
 		if (outbox_unsynced(c))
-			syncing_add(cm, c);
-		c = next;
+			list_add(cm, OUTBOX_SYNCING, c);
 	}
 }
 
@@ -247,19 +249,15 @@ commit_now(commit *cm)
 		else if (!cm->unsynced_since_us)
 			cm->unsynced_since_us = started;
 	}
-	conn *c = cm->held;
-	cm->held = NULL;
-	while (c) {
-		conn *next = c->out.held_next;
-		c->out.held = 0;
-		c->out.held_next = NULL;
+	conn *next;
+	for (conn *c = list_take(cm, OUTBOX_HELD); c; c = next) {
+		next = list_leave(c, OUTBOX_HELD);
 		if (rc != BOT_OK)
 			lost(c, gen);
 		if (rc == BOT_OK && cm->durable)
-			syncing_add(cm, c);
+			list_add(cm, OUTBOX_SYNCING, c);
 		else
 			c->env->port->want_write(c);
-		c = next;
 	}
 	if (rc == BOT_OK && cm->durable) {
 		durability_want(cm->durable, gen);

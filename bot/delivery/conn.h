@@ -48,13 +48,16 @@ typedef struct outframe {
 	unsigned char data[];
 } outframe;
 
+/* commit.c's two lists of conns waiting for a batch: with frames of the
+ * open batch (held), and of batches committed but not yet on disk. */
+enum { OUTBOX_HELD, OUTBOX_SYNCING, OUTBOX_LISTS };
+
 /* The bounded queue of what goes out, and its place in commit.c's lists. */
 typedef struct outbox {
 	outframe *head, *tail;
 	int len;
-	conn *held_next;    /* commit's list of conns with frames of the open batch */
-	conn *syncing_next; /* ... and of batches committed, not yet on disk */
-	int held, syncing;  /* on those lists */
+	conn *next[OUTBOX_LISTS]; /* the next conn on each list */
+	int on[OUTBOX_LISTS];     /* on that list */
 } outbox;
 
 /* What the transport does for a conn (net/ws.c, or a test's transport). */

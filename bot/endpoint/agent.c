@@ -42,22 +42,6 @@ agent_presence(endpoints *ep)
 	metrics_agents_online(hub_presence(ep->hub));
 }
 
-/* The bot's replies of RES to every tab of CONV_ID. */
-static void
-send_replies(endpoints *ep, const char *conv_id, const dialog_result *res)
-{
-	for (int i = 0; i < res->n_replies; i++) {
-		const dialog_reply *r = &res->replies[i];
-		chatsend_reply f = {.seq = r->seq,
-		                    .from = "bot",
-		                    .text = r->text,
-		                    .intent = r->intent,
-		                    .quick_replies = r->quick_replies,
-		                    .at = clock_now()};
-		hub_to_customer(ep->hub, conv_id, chatsend_reply_frame(&f));
-	}
-}
-
 /* The conversations an agent already holds, with their packets. */
 static void
 send_welcome(endpoints *ep, conn *c, const char *name)
@@ -217,7 +201,7 @@ handle_resolve(endpoints *ep, conn *c, const agent_frame *f)
 	hub_to_agent(ep->hub, c->subject, agentsend_released(f->conversation, "resolved"));
 	hub_conversation_moved(ep->hub, f->conversation);
 	hub_to_customer(ep->hub, f->conversation, chatsend_resolved());
-	send_replies(ep, f->conversation, &res);
+	endpoint_send_replies(ep, f->conversation, &res);
 	dialog_result_clear(&res);
 	return NULL;
 }
@@ -272,18 +256,6 @@ agent_dispatch(conn *c, const agent_frame *f)
 		endpoint_report(c, fail, f->conversation);
 }
 
-static void
-agent_frame_in(conn *c, const char *text, size_t len)
-{
-	agent_frame f;
-	const char *code = NULL;
-	char why[200];
-	bot_err rc = agentproto_parse(text, len, &f, &code, why, sizeof(why));
-	if (endpoint_admit(c, rc, code, why, rc == BOT_OK && f.type == AGENT_HELLO))
-		agent_dispatch(c, &f);
-	agent_frame_clear(&f);
-}
-
 /* An agent's last connection closed: their conversations wait for them for
  * the grace period (agent_tick). */
 static void
@@ -308,7 +280,7 @@ agent_opened(conn *c)
 
 const conn_ops agent_ops = {
     .opened = agent_opened,
-    .frame_in = agent_frame_in,
+    .frame_in = endpoint_frame_in,
     .lost = endpoint_lost,
     .closed = agent_closed,
 };
@@ -318,7 +290,7 @@ requeued(void *ctx, const char *conv_id, const dialog_result *res)
 {
 	endpoints *ep = ctx;
 	hub_conversation_moved(ep->hub, conv_id);
-	send_replies(ep, conv_id, res);
+	endpoint_send_replies(ep, conv_id, res);
 }
 
 void

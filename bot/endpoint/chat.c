@@ -146,22 +146,6 @@ handle_hello(endpoints *ep, conn *c, const chat_frame *f)
 	return NULL;
 }
 
-/* Replies go to every tab showing the conversation. */
-static void
-send_replies(endpoints *ep, const char *conv_id, const dialog_result *res)
-{
-	for (int i = 0; i < res->n_replies; i++) {
-		const dialog_reply *r = &res->replies[i];
-		chatsend_reply f = {.seq = r->seq,
-		                    .from = "bot",
-		                    .text = r->text,
-		                    .intent = r->intent,
-		                    .quick_replies = r->quick_replies,
-		                    .at = clock_now()};
-		hub_to_customer(ep->hub, conv_id, chatsend_reply_frame(&f));
-	}
-}
-
 /* What a customer turn means for the humans: a new queue entry, a message
  * for the owning agent, or a rating. */
 static void
@@ -227,7 +211,7 @@ handle_message(endpoints *ep, conn *c, const chat_frame *f)
 	}
 	conn_put(c, chatsend_ack(f->id, res.customer_seq, clock_now()));
 	if (!res.duplicate) {
-		send_replies(ep, c->conv.id, &res);
+		endpoint_send_replies(ep, c->conv.id, &res);
 		after_turn(ep, c, f->text, &res);
 		count_turn(&res, started);
 	}
@@ -300,18 +284,6 @@ chat_dispatch(conn *c, const chat_frame *f)
 }
 
 static void
-chat_frame_in(conn *c, const char *text, size_t len)
-{
-	chat_frame f;
-	const char *code = NULL;
-	char why[200];
-	bot_err rc = chatproto_parse(text, len, &f, &code, why, sizeof(why));
-	if (endpoint_admit(c, rc, code, why, rc == BOT_OK && f.type == CHAT_HELLO))
-		chat_dispatch(c, &f);
-	chat_frame_clear(&f);
-}
-
-static void
 chat_closed(conn *c)
 {
 	if (c->authed)
@@ -320,7 +292,7 @@ chat_closed(conn *c)
 }
 
 const conn_ops chat_ops = {
-    .frame_in = chat_frame_in,
+    .frame_in = endpoint_frame_in,
     .drained = chat_drained,
     .lost = endpoint_lost,
     .closed = chat_closed,

@@ -2,8 +2,12 @@
 
 #include <string.h>
 
+#include "agent.h"
+#include "agentproto.h"
 #include "agentsend.h"
+#include "chat.h"
 #include "chatproto.h"
+#include "chatsend.h"
 #include "clock.h"
 #include "metrics.h"
 #include "outbox.h"
@@ -71,4 +75,49 @@ endpoint_lost(conn *c, uint64_t gen)
 	if (c->conv.id[0])
 		store_conversation_get(endpoints_of(c)->st, c->conv.id, &c->conv);
 	conn_error(c, CHAT_ERR_SERVER, "the message could not be saved; please send it again");
+}
+
+void
+endpoint_frame_in(conn *c, const char *text, size_t len)
+{
+	union {
+		chat_frame chat;
+		agent_frame agent;
+	} f;
+	const char *code = NULL;
+	char why[200];
+	bot_err rc;
+	int hello;
+	if (c->kind == CONN_AGENT) {
+		rc = agentproto_parse(text, len, &f.agent, &code, why, sizeof(why));
+		hello = rc == BOT_OK && f.agent.type == AGENT_HELLO;
+	} else {
+		rc = chatproto_parse(text, len, &f.chat, &code, why, sizeof(why));
+		hello = rc == BOT_OK && f.chat.type == CHAT_HELLO;
+	}
+	if (endpoint_admit(c, rc, code, why, hello)) {
+		if (c->kind == CONN_AGENT)
+			agent_dispatch(c, &f.agent);
+		else
+			chat_dispatch(c, &f.chat);
+	}
+	if (c->kind == CONN_AGENT)
+		agent_frame_clear(&f.agent);
+	else
+		chat_frame_clear(&f.chat);
+}
+
+void
+endpoint_send_replies(endpoints *ep, const char *conv_id, const dialog_result *res)
+{
+	for (int i = 0; i < res->n_replies; i++) {
+		const dialog_reply *r = &res->replies[i];
+		chatsend_reply f = {.seq = r->seq,
+		                    .from = "bot",
+		                    .text = r->text,
+		                    .intent = r->intent,
+		                    .quick_replies = r->quick_replies,
+		                    .at = clock_now()};
+		hub_to_customer(ep->hub, conv_id, chatsend_reply_frame(&f));
+	}
 }

@@ -4,9 +4,10 @@
  * are transport-free: a parsed frame and a conn in, frames out through the
  * conn's outbox (outbox.h), to others through the hub (hub.h).
  *
- * Each endpoint has one dispatch switch (mosquitto's read_handle.c): its
- * handlers return NULL or the failure to report, and the dispatcher turns
- * that into the error frame, in one place. */
+ * Every frame enters through endpoint_frame_in(), which parses it with its
+ * conn's protocol and admits it; each endpoint then has one dispatch switch
+ * (mosquitto's read_handle.c): its handlers return NULL or the failure to
+ * report, and the dispatcher turns that into the error frame, in one place. */
 #ifndef BOT_ENDPOINT_H
 #define BOT_ENDPOINT_H
 
@@ -54,9 +55,14 @@ extern const ep_fail EP_NOT_READY;    /* a frame before the hello */
 extern const ep_fail EP_AGAIN_HELLO;  /* a second hello */
 extern const ep_fail EP_RATE_LIMITED; /* too many messages */
 
-/* Whether a frame may go on to its handler: refuses what did not parse
- * (PARSED, with CODE and WHY from the parser) and, before a hello, anything
- * but one (IS_HELLO). */
+/* conn_ops.frame_in of both: parses TEXT (LEN bytes, hostile) with the
+ * conn's protocol, refuses what does not parse and, before a hello,
+ * anything but one, and hands the rest to chat_dispatch() or
+ * agent_dispatch(). */
+void endpoint_frame_in(conn *c, const char *text, size_t len);
+/* The refusals endpoint_frame_in() makes: what did not parse (PARSED, with
+ * CODE and WHY from the parser) and, before a hello, anything but one
+ * (IS_HELLO). Whether the frame may go on to its handler. */
 int endpoint_admit(conn *c, bot_err parsed, const char *code, const char *why, int is_hello);
 /* Checks a hello's TOKEN for ROLE ("member" or "agent") into *CLAIMS. */
 bot_err endpoint_verify(const endpoints *ep, const char *token, const char *role,
@@ -70,6 +76,8 @@ int endpoint_rate_limited(conn *c);
 void endpoint_report(conn *c, const ep_fail *fail, const char *conv_id);
 /* conn_ops.lost of both: the message could not be saved. */
 void endpoint_lost(conn *c, uint64_t gen);
+/* The bot's replies in RES to every tab of CONV_ID. */
+void endpoint_send_replies(endpoints *ep, const char *conv_id, const dialog_result *res);
 
 /* ---- the endpoints' conn_ops ---------------------------------------------- */
 

@@ -10,7 +10,7 @@
 #include <jansson.h>
 #include "err.h"
 
-#define CHAT_MAX_TEXT 4096   /* bytes of customer text in one message */
+#define CHAT_MAX_TEXT 4096 /* bytes of customer text in one message */
 #define CHAT_MAX_CLIENT_ID 64
 
 typedef enum chat_type {
@@ -24,8 +24,8 @@ typedef enum chat_type {
 /* A validated client frame. Strings are borrowed from ROOT, which the frame
  * owns; release with chat_frame_clear(). */
 typedef struct chat_frame {
+	json_t *root; /* first (frame_start) */
 	chat_type type;
-	json_t *root;
 	/* hello */
 	const char *token;
 	int has_resume;
@@ -56,7 +56,7 @@ typedef struct chat_frame {
 /* Parses LEN bytes. On failure returns BOT_ERR_PARSE or BOT_ERR_INVAL and
  * points *CODE at one of the CHAT_ERR_ codes and writes a reason in WHY. */
 bot_err chatproto_parse(const char *buf, size_t len, chat_frame *out, const char **code, char *why,
-			size_t whylen);
+                        size_t whylen);
 void chat_frame_clear(chat_frame *frame);
 
 #define CHAT_ERR_NOT_FOUND "not_found"

@@ -111,9 +111,20 @@ sq_of_const(const store *st)
 
 /* Steps S once, then resets it and clears its bindings: SQLite's result. */
 int sq_step_reset(sqlite3_stmt *s);
-/* Steps S (bound) for one row and reads column 0 as an integer into *OUT;
- * resets S. BOT_ERR_NOT_FOUND when there is no row. */
+/* Steps S (bound) for one row and has READ take what it needs of it into
+ * OUT; resets S and clears its bindings. BOT_ERR_NOT_FOUND when there is no
+ * row. */
+typedef void (*sq_reader)(sqlite3_stmt *s, void *out);
+bot_err sq_one_row(sqlite3_stmt *s, sq_reader read, void *out);
+/* The same for column 0 as an integer into *OUT. */
 bot_err sq_one_int64(sqlite3_stmt *s, int64_t *out);
+/* Steps S (bound) through its rows, calling ROW for each until it fails;
+ * resets S and clears its bindings. BOT_ERR_DB when a step failed. */
+typedef bot_err (*sq_row_fn)(sqlite3_stmt *s, void *ctx);
+bot_err sq_rows(sqlite3_stmt *s, sq_row_fn row, void *ctx);
+/* Appends one zeroed element of SIZE bytes to the owned array *V of *N;
+ * the element, or NULL (nothing changed) when memory ran out. */
+void *sq_append(void **v, size_t *n, size_t size);
 /* Column COL as text into BUF (LEN bytes, truncated), "" for NULL. */
 void sq_copy_col(sqlite3_stmt *s, int col, char *buf, size_t len);
 /* Column COL as an owned copy (free()), NULL for NULL or out of memory. */

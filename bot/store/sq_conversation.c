@@ -36,10 +36,12 @@ static const char msg_after_sql[] =
     "SELECT seq, sender, client_id, agent_id, text, intent, meta, created_at "
     "FROM messages WHERE conversation_id = ?1 AND seq > ?2 ORDER BY seq";
 
-/* A state the schema does not know reads as closed: nobody answers it. */
+/* A row with the columns of SQ_CONV_GET into the store_conversation OUT. A
+ * state the schema does not know reads as closed: nobody answers it. */
 static void
-read_conversation(sqlite3_stmt *s, store_conversation *c)
+read_conversation(sqlite3_stmt *s, void *out)
 {
+	store_conversation *c = out;
 	memset(c, 0, sizeof(*c));
 	sq_copy_col(s, 0, c->id, sizeof(c->id));
 	c->member_id = sqlite3_column_int64(s, 1);
@@ -51,21 +53,6 @@ read_conversation(sqlite3_stmt *s, store_conversation *c)
 	c->last_seq = sqlite3_column_int64(s, 6);
 	c->misses = sqlite3_column_int(s, 7);
 	sq_copy_col(s, 8, c->pending, sizeof(c->pending));
-}
-
-/* Steps S (bound) for one row that is a conversation (the columns of
- * SQ_CONV_GET); resets S. BOT_ERR_NOT_FOUND when there is no row. */
-static bot_err
-one_conversation(sqlite3_stmt *s, store_conversation *out)
-{
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		read_conversation(s, out);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc == SQLITE_ROW)
-		return BOT_OK;
-	return rc == SQLITE_DONE ? BOT_ERR_NOT_FOUND : BOT_ERR_DB;
 }
 
 bot_err
@@ -105,7 +92,7 @@ sq_conversation_get(store *st, const char *id, store_conversation *out)
 {
 	sqlite3_stmt *s = sq_of(st)->stmt[SQ_CONV_GET];
 	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	return one_conversation(s, out);
+	return sq_one_row(s, read_conversation, out);
 }
 
 bot_err
@@ -115,7 +102,7 @@ sq_conversation_find_channel(store *st, const char *channel, const char *channel
 	sqlite3_stmt *s = sq_of(st)->stmt[SQ_CONV_FIND_CHANNEL];
 	sqlite3_bind_text(s, 1, channel, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, channel_key, -1, SQLITE_STATIC);
-	return one_conversation(s, out);
+	return sq_one_row(s, read_conversation, out);
 }
 
 /* A state outside the enum binds NULL, which the schema refuses. */

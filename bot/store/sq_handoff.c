@@ -104,32 +104,24 @@ sq_handoff_release(store *base, const char *conv_id, store_release how, int64_t 
 	return sq_conversation_set_state(st, conv_id, state);
 }
 
+static bot_err
+id_row(sqlite3_stmt *s, void *ctx)
+{
+	store_id_list *out = ctx;
+	char(*id)[STORE_ID_SIZE] = sq_append((void **)&out->ids, &out->n, sizeof(*id));
+	if (!id)
+		return BOT_ERR_NOMEM;
+	sq_copy_col(s, 0, *id, STORE_ID_SIZE);
+	return BOT_OK;
+}
+
 bot_err
 sq_agent_conversations(store *base, int64_t agent_id, store_id_list *out)
 {
 	memset(out, 0, sizeof(*out));
 	sqlite3_stmt *s = sq_of(base)->stmt[SQ_AGENT_CONVS];
 	sqlite3_bind_int64(s, 1, agent_id);
-	size_t cap = 0;
-	bot_err err = BOT_OK;
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (out->n == cap) {
-			size_t ncap = cap ? cap * 2 : 8;
-			char(*v)[STORE_ID_SIZE] = realloc(out->ids, ncap * sizeof(*v));
-			if (!v) {
-				err = BOT_ERR_NOMEM;
-				break;
-			}
-			out->ids = v;
-			cap = ncap;
-		}
-		sq_copy_col(s, 0, out->ids[out->n++], STORE_ID_SIZE);
-	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (err == BOT_OK && rc != SQLITE_DONE)
-		err = BOT_ERR_DB;
+	bot_err err = sq_rows(s, id_row, out);
 	if (err != BOT_OK)
 		store_id_list_clear(out);
 	return err;
@@ -195,11 +187,9 @@ sq_handle_time_avg(store *base, int *seconds)
 /* Built rarely (a claim, an agent's hello), so its statements are not kept. */
 
 /* Prepares SQL with ?1 = CONV_ID (and ?2 = now, when it has one) and calls
- * FN for each row until it fails. */
-typedef bot_err (*packet_row_fn)(sqlite3_stmt *s, store_packet *p);
-
+ * ROW for each row with the packet P until it fails. */
 static bot_err
-packet_rows(sq_store *st, const char *sql, const char *conv_id, packet_row_fn fn, store_packet *p)
+packet_rows(sq_store *st, const char *sql, const char *conv_id, sq_row_fn row, store_packet *p)
 {
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
@@ -209,27 +199,9 @@ packet_rows(sq_store *st, const char *sql, const char *conv_id, packet_row_fn fn
 	sqlite3_bind_text(s, 1, conv_id, -1, SQLITE_STATIC);
 	if (sqlite3_bind_parameter_count(s) >= 2)
 		sqlite3_bind_text(s, 2, now, -1, SQLITE_STATIC);
-	bot_err err = BOT_OK;
-	int rc;
-	while (err == BOT_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
-		err = fn(s, p);
-	if (err == BOT_OK && rc != SQLITE_DONE)
-		err = BOT_ERR_DB;
+	bot_err err = sq_rows(s, row, p);
 	sqlite3_finalize(s);
 	return err;
-}
-
-/* Grows *V (of *N elements of SIZE bytes) by one zeroed element. */
-static void *
-grow(void *v, size_t *n, size_t size, void **out)
-{
-	char *nv = realloc(v, (*n + 1) * size);
-	if (!nv)
-		return NULL;
-	memset(nv + *n * size, 0, size);
-	*out = nv + *n * size;
-	(*n)++;
-	return nv;
 }
 
 /* Strings of the packet: an owned copy of column COL, NULL for NULL. */
@@ -241,8 +213,9 @@ dup_col(sqlite3_stmt *s, int col, const char **out)
 }
 
 static bot_err
-account_row(sqlite3_stmt *s, store_packet *p)
+account_row(sqlite3_stmt *s, void *ctx)
 {
+	store_packet *p = ctx;
 	store_account_detail *a = &p->account;
 	p->has_account = 1;
 	a->id = sqlite3_column_int64(s, 0);
@@ -256,13 +229,12 @@ account_row(sqlite3_stmt *s, store_packet *p)
 }
 
 static bot_err
-accounts_row(sqlite3_stmt *s, store_packet *p)
+accounts_row(sqlite3_stmt *s, void *ctx)
 {
-	store_account *a;
-	void *v = grow(p->accounts, &p->n_accounts, sizeof(*a), (void **)&a);
-	if (!v)
+	store_packet *p = ctx;
+	store_account *a = sq_append((void **)&p->accounts, &p->n_accounts, sizeof(*a));
+	if (!a)
 		return BOT_ERR_NOMEM;
-	p->accounts = v;
 	a->id = sqlite3_column_int64(s, 0);
 	sq_copy_col(s, 1, a->account_no, sizeof(a->account_no));
 	sq_copy_col(s, 2, a->name, sizeof(a->name));
@@ -270,8 +242,9 @@ accounts_row(sqlite3_stmt *s, store_packet *p)
 }
 
 static bot_err
-handoff_row(sqlite3_stmt *s, store_packet *p)
+handoff_row(sqlite3_stmt *s, void *ctx)
 {
+	store_packet *p = ctx;
 	if (p->has_handoff)
 		return BOT_OK;
 	p->has_handoff = 1;
@@ -287,13 +260,12 @@ handoff_row(sqlite3_stmt *s, store_packet *p)
 }
 
 static bot_err
-transcript_row(sqlite3_stmt *s, store_packet *p)
+transcript_row(sqlite3_stmt *s, void *ctx)
 {
-	store_line *l;
-	void *v = grow(p->transcript, &p->n_transcript, sizeof(*l), (void **)&l);
-	if (!v)
+	store_packet *p = ctx;
+	store_line *l = sq_append((void **)&p->transcript, &p->n_transcript, sizeof(*l));
+	if (!l)
 		return BOT_ERR_NOMEM;
-	p->transcript = v;
 	l->seq = sqlite3_column_int64(s, 0);
 	l->at = sq_col_time(s, 5);
 	bot_err rc = dup_col(s, 1, &l->sender);
@@ -307,13 +279,12 @@ transcript_row(sqlite3_stmt *s, store_packet *p)
 }
 
 static bot_err
-note_row(sqlite3_stmt *s, store_packet *p)
+note_row(sqlite3_stmt *s, void *ctx)
 {
-	store_note *n;
-	void *v = grow(p->notes, &p->n_notes, sizeof(*n), (void **)&n);
-	if (!v)
+	store_packet *p = ctx;
+	store_note *n = sq_append((void **)&p->notes, &p->n_notes, sizeof(*n));
+	if (!n)
 		return BOT_ERR_NOMEM;
-	p->notes = v;
 	n->at = sq_col_time(s, 2);
 	bot_err rc = dup_col(s, 0, &n->agent);
 	if (rc == BOT_OK)

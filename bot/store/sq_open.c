@@ -94,16 +94,51 @@ sq_step_reset(sqlite3_stmt *s)
 }
 
 bot_err
-sq_one_int64(sqlite3_stmt *s, int64_t *out)
+sq_one_row(sqlite3_stmt *s, sq_reader read, void *out)
 {
 	int rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(s, 0);
+		read(s, out);
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	if (rc == SQLITE_ROW)
 		return BOT_OK;
 	return rc == SQLITE_DONE ? BOT_ERR_NOT_FOUND : BOT_ERR_DB;
+}
+
+static void
+read_int64(sqlite3_stmt *s, void *out)
+{
+	*(int64_t *)out = sqlite3_column_int64(s, 0);
+}
+
+bot_err
+sq_one_int64(sqlite3_stmt *s, int64_t *out)
+{
+	return sq_one_row(s, read_int64, out);
+}
+
+bot_err
+sq_rows(sqlite3_stmt *s, sq_row_fn row, void *ctx)
+{
+	bot_err err = BOT_OK;
+	int rc;
+	while (err == BOT_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		err = row(s, ctx);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return err == BOT_OK && rc != SQLITE_DONE ? BOT_ERR_DB : err;
+}
+
+void *
+sq_append(void **v, size_t *n, size_t size)
+{
+	char *nv = realloc(*v, (*n + 1) * size);
+	if (!nv)
+		return NULL;
+	memset(nv + *n * size, 0, size);
+	*v = nv;
+	return nv + (*n)++ * size;
 }
 
 void

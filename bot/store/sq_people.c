@@ -63,18 +63,25 @@ sq_member_can_see(store *st, int64_t member_id, int64_t account_id)
 	return rc == SQLITE_DONE ? BOT_ERR_FORBIDDEN : BOT_ERR_DB;
 }
 
+/* A name: column 0 into a buffer. */
+typedef struct text_out {
+	char *buf;
+	size_t len;
+} text_out;
+
+static void
+read_text(sqlite3_stmt *s, void *out)
+{
+	text_out *t = out;
+	sq_copy_col(s, 0, t->buf, t->len);
+}
+
 static bot_err
 lookup_text(sqlite3_stmt *s, int64_t id, char *buf, size_t len)
 {
+	text_out t = {buf, len};
 	sqlite3_bind_int64(s, 1, id);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		sq_copy_col(s, 0, buf, len);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc == SQLITE_ROW)
-		return BOT_OK;
-	return rc == SQLITE_DONE ? BOT_ERR_NOT_FOUND : BOT_ERR_DB;
+	return sq_one_row(s, read_text, &t);
 }
 
 bot_err

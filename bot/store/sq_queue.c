@@ -30,18 +30,19 @@ const char *const sq_queue_sql[SQ_COUNT] = {
                       "priority DESC, enqueued_at, id",
 };
 
+static void
+read_key(sqlite3_stmt *s, void *out)
+{
+	*(waitq_key *)out = (waitq_key){sqlite3_column_int(s, 0), sqlite3_column_int64(s, 1),
+	                                sqlite3_column_int64(s, 2)};
+}
+
 bot_err
 sq_queue_key(sq_store *st, const char *conv_id, waitq_key *key)
 {
 	sqlite3_stmt *s = st->stmt[SQ_QUEUE_KEY];
 	sqlite3_bind_text(s, 1, conv_id, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*key = (waitq_key){sqlite3_column_int(s, 0), sqlite3_column_int64(s, 1),
-		                   sqlite3_column_int64(s, 2)};
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return rc == SQLITE_ROW ? BOT_OK : rc == SQLITE_DONE ? BOT_ERR_NOT_FOUND : BOT_ERR_DB;
+	return sq_one_row(s, read_key, key);
 }
 
 /* Reads the waiting handoffs into st->queue unless it is up to date. */
@@ -104,46 +105,32 @@ sq_handoff_enqueue(store *base, store_conversation *conv, const char *reason, in
 	return sq_conversation_update(base, conv);
 }
 
+static bot_err
+queue_item_row(sqlite3_stmt *s, void *ctx)
+{
+	store_queue_list *out = ctx;
+	store_queue_item *it = sq_append((void **)&out->items, &out->n, sizeof(*it));
+	if (!it)
+		return BOT_ERR_NOMEM;
+	sq_copy_col(s, 0, it->conversation, sizeof(it->conversation));
+	it->priority = sqlite3_column_int(s, 1);
+	sq_copy_col(s, 2, it->reason, sizeof(it->reason));
+	sq_copy_col(s, 3, it->intent, sizeof(it->intent));
+	sq_copy_col(s, 4, it->channel, sizeof(it->channel));
+	it->enqueued_at = sq_col_time(s, 5);
+	it->member_id = sqlite3_column_int64(s, 6);
+	sq_copy_col(s, 7, it->member_name, sizeof(it->member_name));
+	it->preview = sq_dup_col(s, 8);
+	return it->preview || sqlite3_column_type(s, 8) == SQLITE_NULL ? BOT_OK : BOT_ERR_NOMEM;
+}
+
 bot_err
 sq_queue_waiting(store *base, int limit, store_queue_list *out)
 {
 	memset(out, 0, sizeof(*out));
 	sqlite3_stmt *s = sq_of(base)->stmt[SQ_QUEUE_WAITING];
 	sqlite3_bind_int(s, 1, limit > 0 ? limit : -1);
-	size_t cap = 0;
-	bot_err err = BOT_OK;
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (out->n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			store_queue_item *v = realloc(out->items, ncap * sizeof(*v));
-			if (!v) {
-				err = BOT_ERR_NOMEM;
-				break;
-			}
-			out->items = v;
-			cap = ncap;
-		}
-		store_queue_item *it = &out->items[out->n++];
-		memset(it, 0, sizeof(*it));
-		sq_copy_col(s, 0, it->conversation, sizeof(it->conversation));
-		it->priority = sqlite3_column_int(s, 1);
-		sq_copy_col(s, 2, it->reason, sizeof(it->reason));
-		sq_copy_col(s, 3, it->intent, sizeof(it->intent));
-		sq_copy_col(s, 4, it->channel, sizeof(it->channel));
-		it->enqueued_at = sq_col_time(s, 5);
-		it->member_id = sqlite3_column_int64(s, 6);
-		sq_copy_col(s, 7, it->member_name, sizeof(it->member_name));
-		it->preview = sq_dup_col(s, 8);
-		if (!it->preview && sqlite3_column_type(s, 8) != SQLITE_NULL) {
-			err = BOT_ERR_NOMEM;
-			break;
-		}
-	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (err == BOT_OK && rc != SQLITE_DONE)
-		err = BOT_ERR_DB;
+	bot_err err = sq_rows(s, queue_item_row, out);
 	if (err != BOT_OK)
 		store_queue_list_clear(out);
 	return err;

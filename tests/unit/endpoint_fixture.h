@@ -19,6 +19,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "demo_bot.h"
+
 #include "agent.h"
 #include "chat.h"
 #include "clock.h"
@@ -47,10 +49,8 @@ typedef struct rconn {
 } rconn;
 
 typedef struct fixture {
-	char dir[64];
-	char db[128];
+	demo_bot bot;
 	config cfg;
-	wiring w;
 	endpoints ep;
 	conn_env env;
 	int turn_end_due; /* the endpoint opened a batch: settle() commits it */
@@ -108,45 +108,23 @@ loop_wake(void *arg)
 
 /* ---- the fixture ------------------------------------------------------------------ */
 
-static inline void
-remove_db(const char *path)
-{
-	char p[300];
-	unlink(path);
-	snprintf(p, sizeof(p), "%.200s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%.200s-shm", path);
-	unlink(p);
-}
-
 static inline int
 fixture_setup(void **state)
 {
-	clock_set_fixed(T0);
-	log_set_level(LOG_ERROR);
 	fixture *f = calloc(1, sizeof(*f));
 	the_fixture = f;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_endpoint.XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->db, sizeof(f->db), "%s/botd.db", f->dir);
 	config_defaults(&f->cfg);
 	snprintf(f->cfg.token_secret, sizeof(f->cfg.token_secret), "%s", CONFIG_DEMO_SECRET);
 	f->cfg.agent_grace_s = 0;
-	char err[512];
-	store_options so = {.path = f->db, .load_demo = 1};
-	const char *dir = getenv("BOTD_INTENTS") ? getenv("BOTD_INTENTS") : "intents";
-	if (wiring_open(&so, dir, &f->w, err, sizeof(err)) != BOT_OK) {
-		fprintf(stderr, "wiring (run from the repository root): %s\n", err);
+	if (demo_bot_open(&f->bot, "test_endpoint", T0))
 		return -1;
-	}
 	static commit_loop loop = {loop_turn_end, loop_cancel, loop_wake, NULL};
 	loop.arg = f;
 	hours h;
 	endpoints *ep = &f->ep;
 	ep->cfg = &f->cfg;
-	ep->st = f->w.st;
-	ep->dlg = f->w.dlg;
+	ep->st = f->bot.w.st;
+	ep->dlg = f->bot.w.dlg;
 	if (hours_parse(f->cfg.business_hours, f->cfg.holidays, &h) != BOT_OK ||
 	    handoff_new(ep->st, ep->dlg, &f->cfg, &ep->ho) != BOT_OK ||
 	    hub_new(ep->st, ep->ho, &ep->hub) != BOT_OK ||
@@ -177,11 +155,8 @@ fixture_teardown(void **state)
 	commit_free(f->ep.cm);
 	hub_free(f->ep.hub);
 	handoff_free(f->ep.ho);
-	wiring_close(&f->w);
-	remove_db(f->db);
-	rmdir(f->dir);
+	demo_bot_close(&f->bot);
 	free(f);
-	clock_set_fixed(0);
 	return 0;
 }
 
@@ -311,18 +286,6 @@ has_pending(const rconn *r, const char *type)
 	return 0;
 }
 
-static inline const char *
-jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
-static inline json_int_t
-jint(const json_t *o, const char *key)
-{
-	return json_integer_value(json_object_get(o, key));
-}
-
 /* A signed token, as `botd token` mints it. */
 static inline const char *
 token_for(const char *role, int64_t id)
@@ -337,14 +300,21 @@ token_for(const char *role, int64_t id)
 	return out;
 }
 
+/* A connection of KIND whose hello as ROLE ID was welcomed. */
+static inline rconn *
+welcomed(fixture *f, conn_kind kind, const char *role, int64_t id)
+{
+	rconn *r = connect_as(f, kind);
+	sendf(f, r, "{\"type\":\"hello\",\"token\":\"%s\"}", token_for(role, id));
+	next(r, "welcome");
+	return r;
+}
+
 /* A customer connected and welcomed: MEMBER's new conversation. */
 static inline rconn *
 customer(fixture *f, int64_t member)
 {
-	rconn *r = connect_as(f, CONN_CHAT);
-	sendf(f, r, "{\"type\":\"hello\",\"token\":\"%s\"}", token_for("member", member));
-	next(r, "welcome");
-	return r;
+	return welcomed(f, CONN_CHAT, "member", member);
 }
 
 /* An agent connected and welcomed (the queue snapshot that follows is
@@ -352,10 +322,7 @@ customer(fixture *f, int64_t member)
 static inline rconn *
 agent(fixture *f, int64_t agent_id)
 {
-	rconn *r = connect_as(f, CONN_AGENT);
-	sendf(f, r, "{\"type\":\"hello\",\"token\":\"%s\"}", token_for("agent", agent_id));
-	next(r, "welcome");
-	return r;
+	return welcomed(f, CONN_AGENT, "agent", agent_id);
 }
 
 #endif

@@ -16,6 +16,19 @@ waiting_customer(fixture *f, int64_t member, const char *id)
 	return c;
 }
 
+/* A customer of MEMBER whose conversation (its id into CONV) agent A
+ * claimed; both have read the claim's frames. */
+static rconn *
+claimed_customer(fixture *f, rconn *a, int64_t member, char conv[STORE_ID_SIZE])
+{
+	rconn *c = waiting_customer(f, member, "h1");
+	snprintf(conv, STORE_ID_SIZE, "%s", c->c.conv.id);
+	sendf(f, a, "{\"type\":\"claim\",\"conversation\":\"%s\"}", conv);
+	next_skip(a, "claimed");
+	next(c, "agent_joined");
+	return c;
+}
+
 static void
 test_hello(void **state)
 {
@@ -92,12 +105,8 @@ test_working_a_conversation(void **state)
 {
 	fixture *f = *state;
 	rconn *a = agent(f, 1);
-	rconn *c = waiting_customer(f, 1, "h1");
 	char conv[STORE_ID_SIZE];
-	snprintf(conv, sizeof(conv), "%s", c->c.conv.id);
-	sendf(f, a, "{\"type\":\"claim\",\"conversation\":\"%s\"}", conv);
-	next_skip(a, "claimed");
-	next(c, "agent_joined");
+	rconn *c = claimed_customer(f, a, 1, conv);
 
 	sendf(f, a,
 	      "{\"type\":\"message\",\"conversation\":\"%s\",\"id\":\"a-1\",\"text\":\"확인해 "
@@ -153,12 +162,8 @@ test_transfer(void **state)
 {
 	fixture *f = *state;
 	rconn *a = agent(f, 1);
-	rconn *c = waiting_customer(f, 1, "h1");
 	char conv[STORE_ID_SIZE];
-	snprintf(conv, sizeof(conv), "%s", c->c.conv.id);
-	sendf(f, a, "{\"type\":\"claim\",\"conversation\":\"%s\"}", conv);
-	next_skip(a, "claimed");
-	next(c, "agent_joined");
+	rconn *c = claimed_customer(f, a, 1, conv);
 
 	sendf(f, a, "{\"type\":\"transfer\",\"conversation\":\"%s\",\"to\":1}", conv);
 	assert_string_equal(jstr(next_skip(a, "error"), "code"), "bad_shape");
@@ -191,12 +196,8 @@ test_resolve_and_rating(void **state)
 {
 	fixture *f = *state;
 	rconn *a = agent(f, 1);
-	rconn *c = waiting_customer(f, 1, "h1");
 	char conv[STORE_ID_SIZE];
-	snprintf(conv, sizeof(conv), "%s", c->c.conv.id);
-	sendf(f, a, "{\"type\":\"claim\",\"conversation\":\"%s\"}", conv);
-	next_skip(a, "claimed");
-	next(c, "agent_joined");
+	rconn *c = claimed_customer(f, a, 1, conv);
 	sendf(f, a, "{\"type\":\"resolve\",\"conversation\":\"%s\"}", conv);
 	assert_string_equal(jstr(next_skip(a, "released"), "reason"), "resolved");
 	next(c, "resolved");

@@ -9,33 +9,12 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "unit_helpers.h"
+
 #include "agentsend.h"
 
 /* 2026-03-02 01:00:00 UTC. */
 #define T0 ((time_t)1772413200)
-
-static json_t *
-frame(char *s)
-{
-	assert_non_null(s);
-	json_error_t jerr;
-	json_t *o = json_loads(s, 0, &jerr);
-	free(s);
-	assert_non_null(o);
-	return o;
-}
-
-static const char *
-str(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
-static json_int_t
-num(const json_t *o, const char *key)
-{
-	return json_integer_value(json_object_get(o, key));
-}
 
 /* A packet as the store fills it for a member with one of two accounts
  * chosen, an escalation with slots and an attachment, three messages and a
@@ -86,44 +65,44 @@ test_packet(void **state)
 	store_note notes[1];
 	store_packet sp = full_packet(accounts, lines, notes);
 	json_t *o = frame(agentsend_claimed("0123456789abcdef0123456789abcdef", &sp));
-	assert_string_equal(str(o, "type"), "claimed");
-	assert_string_equal(str(o, "conversation"), "0123456789abcdef0123456789abcdef");
+	assert_string_equal(jstr(o, "type"), "claimed");
+	assert_string_equal(jstr(o, "conversation"), "0123456789abcdef0123456789abcdef");
 	json_t *p = json_object_get(o, "packet");
 	json_t *m = json_object_get(p, "member");
-	assert_int_equal(num(m, "id"), 3);
-	assert_string_equal(str(m, "name"), "박지훈");
+	assert_int_equal(jint(m, "id"), 3);
+	assert_string_equal(jstr(m, "name"), "박지훈");
 	json_t *acc = json_object_get(p, "account");
-	assert_int_equal(num(acc, "id"), 103);
-	assert_string_equal(str(acc, "account_no"), "3031006");
-	assert_string_equal(str(acc, "status"), "on");
+	assert_int_equal(jint(acc, "id"), 103);
+	assert_string_equal(jstr(acc, "account_no"), "3031006");
+	assert_string_equal(jstr(acc, "status"), "on");
 	assert_true(json_is_null(json_object_get(acc, "off_reason")));
-	assert_int_equal(num(acc, "cash_balance"), 842000);
+	assert_int_equal(jint(acc, "cash_balance"), 842000);
 	assert_int_equal(json_array_size(json_object_get(p, "accounts")), 2);
-	assert_string_equal(str(p, "channel"), "web");
-	assert_string_equal(str(p, "reason"), "needs_human");
-	assert_string_equal(str(p, "intent"), "tax_invoice_failed");
-	assert_string_equal(str(json_object_get(p, "slots"), "month"), "2026-02");
+	assert_string_equal(jstr(p, "channel"), "web");
+	assert_string_equal(jstr(p, "reason"), "needs_human");
+	assert_string_equal(jstr(p, "intent"), "tax_invoice_failed");
+	assert_string_equal(jstr(json_object_get(p, "slots"), "month"), "2026-02");
 	json_t *att = json_object_get(p, "attachments");
 	assert_int_equal(json_array_size(att), 1);
-	assert_string_equal(str(json_array_get(att, 0), "status"), "failed");
-	assert_int_equal(num(p, "waited_s"), 42);
+	assert_string_equal(jstr(json_array_get(att, 0), "status"), "failed");
+	assert_int_equal(jint(p, "waited_s"), 42);
 	json_t *tr = json_object_get(p, "transcript");
 	assert_int_equal(json_array_size(tr), 3);
 	json_t *t0 = json_array_get(tr, 0), *t1 = json_array_get(tr, 1),
 	       *t2 = json_array_get(tr, 2);
-	assert_int_equal(num(t0, "seq"), 1);
-	assert_string_equal(str(t0, "from"), "customer");
-	assert_string_equal(str(t0, "text"), "세금계산서 발행 실패");
-	assert_string_equal(str(t0, "at"), "2026-03-02T01:00:00Z");
+	assert_int_equal(jint(t0, "seq"), 1);
+	assert_string_equal(jstr(t0, "from"), "customer");
+	assert_string_equal(jstr(t0, "text"), "세금계산서 발행 실패");
+	assert_string_equal(jstr(t0, "at"), "2026-03-02T01:00:00Z");
 	assert_true(json_is_null(json_object_get(t0, "intent")));
 	assert_true(json_is_null(json_object_get(t0, "name")));
-	assert_string_equal(str(t1, "intent"), "tax_invoice_failed");
-	assert_string_equal(str(t2, "from"), "agent");
-	assert_string_equal(str(t2, "name"), "김지수");
+	assert_string_equal(jstr(t1, "intent"), "tax_invoice_failed");
+	assert_string_equal(jstr(t2, "from"), "agent");
+	assert_string_equal(jstr(t2, "name"), "김지수");
 	json_t *n = json_array_get(json_object_get(p, "notes"), 0);
-	assert_string_equal(str(n, "agent"), "김지수");
-	assert_string_equal(str(n, "text"), "사업자번호 확인 필요");
-	assert_string_equal(str(n, "at"), "2026-03-02T01:00:42Z");
+	assert_string_equal(jstr(n, "agent"), "김지수");
+	assert_string_equal(jstr(n, "text"), "사업자번호 확인 필요");
+	assert_string_equal(jstr(n, "at"), "2026-03-02T01:00:42Z");
 	json_decref(o);
 
 	/* No member, no account, nothing stored for the slots: nulls, {} and []. */
@@ -133,7 +112,7 @@ test_packet(void **state)
 	anon.has_handoff = 1;
 	anon.reason = "agent_request";
 	o = frame(agentsend_assigned("0123456789abcdef0123456789abcdef", &anon));
-	assert_string_equal(str(o, "type"), "assigned");
+	assert_string_equal(jstr(o, "type"), "assigned");
 	p = json_object_get(o, "packet");
 	assert_true(json_is_null(json_object_get(p, "member")));
 	assert_true(json_is_null(json_object_get(p, "account")));
@@ -177,28 +156,28 @@ test_queue_snapshot(void **state)
 	items[1].preview = "마지막 질문";
 	store_queue_list q = {items, 2};
 	json_t *o = frame(agentsend_queue(&q, 2, T0 + 100));
-	assert_string_equal(str(o, "type"), "queue");
-	assert_int_equal(num(o, "agents_online"), 2);
+	assert_string_equal(jstr(o, "type"), "queue");
+	assert_int_equal(jint(o, "agents_online"), 2);
 	json_t *list = json_object_get(o, "items");
 	assert_int_equal(json_array_size(list), 2);
 	json_t *e = json_array_get(list, 0);
-	assert_string_equal(str(e, "conversation"), "c1");
-	assert_int_equal(num(e, "position"), 1);
-	assert_int_equal(num(e, "waiting_s"), 100);
-	assert_int_equal(num(e, "priority"), 5);
+	assert_string_equal(jstr(e, "conversation"), "c1");
+	assert_int_equal(jint(e, "position"), 1);
+	assert_int_equal(jint(e, "waiting_s"), 100);
+	assert_int_equal(jint(e, "priority"), 5);
 	assert_true(json_is_null(json_object_get(e, "member")));
 	assert_true(json_is_null(json_object_get(e, "intent")));
 	assert_true(json_is_null(json_object_get(e, "preview")));
-	assert_string_equal(str(e, "enqueued_at"), "2026-03-02T01:00:00Z");
+	assert_string_equal(jstr(e, "enqueued_at"), "2026-03-02T01:00:00Z");
 	e = json_array_get(list, 1);
-	assert_int_equal(num(e, "position"), 2);
-	assert_int_equal(num(e, "waiting_s"), 40);
-	assert_string_equal(str(e, "reason"), "agent_request");
-	assert_string_equal(str(e, "intent"), "free_cash_status");
-	assert_string_equal(str(e, "channel"), "web");
-	assert_string_equal(str(e, "preview"), "마지막 질문");
-	assert_int_equal(num(json_object_get(e, "member"), "id"), 1);
-	assert_string_equal(str(json_object_get(e, "member"), "name"), "김민준");
+	assert_int_equal(jint(e, "position"), 2);
+	assert_int_equal(jint(e, "waiting_s"), 40);
+	assert_string_equal(jstr(e, "reason"), "agent_request");
+	assert_string_equal(jstr(e, "intent"), "free_cash_status");
+	assert_string_equal(jstr(e, "channel"), "web");
+	assert_string_equal(jstr(e, "preview"), "마지막 질문");
+	assert_int_equal(jint(json_object_get(e, "member"), "id"), 1);
+	assert_string_equal(jstr(json_object_get(e, "member"), "name"), "김민준");
 	json_decref(o);
 	store_queue_list none = {NULL, 0};
 	o = frame(agentsend_queue(&none, 0, T0));
@@ -212,38 +191,38 @@ test_working_frames(void **state)
 	(void)state;
 	const char *c = "0123456789abcdef0123456789abcdef";
 	json_t *o = frame(agentsend_ack("a-1", c, 12, T0));
-	assert_string_equal(str(o, "type"), "ack");
-	assert_string_equal(str(o, "id"), "a-1");
-	assert_string_equal(str(o, "conversation"), c);
-	assert_int_equal(num(o, "seq"), 12);
-	assert_string_equal(str(o, "at"), "2026-03-02T01:00:00Z");
+	assert_string_equal(jstr(o, "type"), "ack");
+	assert_string_equal(jstr(o, "id"), "a-1");
+	assert_string_equal(jstr(o, "conversation"), c);
+	assert_int_equal(jint(o, "seq"), 12);
+	assert_string_equal(jstr(o, "at"), "2026-03-02T01:00:00Z");
 	json_decref(o);
 	o = frame(agentsend_customer_message(c, 13, "여보세요", T0));
-	assert_string_equal(str(o, "type"), "customer_message");
-	assert_int_equal(num(o, "seq"), 13);
-	assert_string_equal(str(o, "text"), "여보세요");
+	assert_string_equal(jstr(o, "type"), "customer_message");
+	assert_int_equal(jint(o, "seq"), 13);
+	assert_string_equal(jstr(o, "text"), "여보세요");
 	json_decref(o);
 	o = frame(agentsend_typing(c, 0));
-	assert_string_equal(str(o, "from"), "customer");
+	assert_string_equal(jstr(o, "from"), "customer");
 	assert_true(json_is_false(json_object_get(o, "on")));
-	assert_int_equal(num(o, "expires_s"), 5);
+	assert_int_equal(jint(o, "expires_s"), 5);
 	json_decref(o);
 	store_note n = {"김상담", "서류 확인", T0};
 	o = frame(agentsend_noted(c, &n));
-	assert_string_equal(str(o, "type"), "noted");
-	assert_string_equal(str(json_object_get(o, "note"), "agent"), "김상담");
-	assert_string_equal(str(json_object_get(o, "note"), "text"), "서류 확인");
-	assert_string_equal(str(json_object_get(o, "note"), "at"), "2026-03-02T01:00:00Z");
+	assert_string_equal(jstr(o, "type"), "noted");
+	assert_string_equal(jstr(json_object_get(o, "note"), "agent"), "김상담");
+	assert_string_equal(jstr(json_object_get(o, "note"), "text"), "서류 확인");
+	assert_string_equal(jstr(json_object_get(o, "note"), "at"), "2026-03-02T01:00:00Z");
 	json_decref(o);
 	o = frame(agentsend_released(c, "transferred"));
-	assert_string_equal(str(o, "reason"), "transferred");
+	assert_string_equal(jstr(o, "reason"), "transferred");
 	json_decref(o);
 	o = frame(agentsend_rated(c, 4));
-	assert_int_equal(num(o, "score"), 4);
+	assert_int_equal(jint(o, "score"), 4);
 	json_decref(o);
 	o = frame(agentsend_error("not_owner", "you do not hold this conversation", c));
-	assert_string_equal(str(o, "code"), "not_owner");
-	assert_string_equal(str(o, "conversation"), c);
+	assert_string_equal(jstr(o, "code"), "not_owner");
+	assert_string_equal(jstr(o, "conversation"), c);
 	json_decref(o);
 	o = frame(agentsend_error("bad_shape", "x", NULL));
 	assert_null(json_object_get(o, "conversation"));
@@ -261,13 +240,13 @@ test_welcome(void **state)
 	store_packet sp = full_packet(accounts, lines, notes);
 	agentsend_held held[] = {{"0123456789abcdef0123456789abcdef", &sp}};
 	json_t *o = frame(agentsend_welcome(1, "김상담", 3, held, 1));
-	assert_string_equal(str(o, "type"), "welcome");
-	assert_int_equal(num(json_object_get(o, "agent"), "id"), 1);
-	assert_string_equal(str(json_object_get(o, "agent"), "name"), "김상담");
-	assert_int_equal(num(o, "max_concurrent"), 3);
+	assert_string_equal(jstr(o, "type"), "welcome");
+	assert_int_equal(jint(json_object_get(o, "agent"), "id"), 1);
+	assert_string_equal(jstr(json_object_get(o, "agent"), "name"), "김상담");
+	assert_int_equal(jint(o, "max_concurrent"), 3);
 	json_t *convs = json_object_get(o, "conversations");
 	assert_int_equal(json_array_size(convs), 1);
-	assert_string_equal(str(json_array_get(convs, 0), "conversation"),
+	assert_string_equal(jstr(json_array_get(convs, 0), "conversation"),
 	                    "0123456789abcdef0123456789abcdef");
 	assert_int_equal(json_array_size(json_object_get(
 	                     json_object_get(json_array_get(convs, 0), "packet"), "transcript")),

@@ -8,37 +8,13 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "unit_helpers.h"
+
 #include "chatproto.h"
 #include "chatsend.h"
 
 /* 2026-03-02 01:00:42 UTC. */
 #define T0 ((time_t)1772413242)
-
-/* Parses S (freed) as one JSON object. */
-static json_t *
-frame(char *s)
-{
-	assert_non_null(s);
-	assert_null(strchr(s, '\n'));
-	json_error_t jerr;
-	json_t *o = json_loads(s, 0, &jerr);
-	free(s);
-	assert_non_null(o);
-	assert_true(json_is_object(o));
-	return o;
-}
-
-static const char *
-str(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
-static json_int_t
-num(const json_t *o, const char *key)
-{
-	return json_integer_value(json_object_get(o, key));
-}
 
 static void
 test_error_frame(void **state)
@@ -65,19 +41,19 @@ test_welcome_ack_pong(void **state)
 	(void)state;
 	json_t *o =
 	    frame(chatsend_welcome("0123456789abcdef0123456789abcdef", 7, CONV_QUEUED, "김민준"));
-	assert_string_equal(str(o, "type"), "welcome");
-	assert_string_equal(str(o, "conversation"), "0123456789abcdef0123456789abcdef");
-	assert_int_equal(num(o, "seq"), 7);
-	assert_string_equal(str(o, "state"), "queued");
-	assert_string_equal(str(o, "name"), "김민준");
+	assert_string_equal(jstr(o, "type"), "welcome");
+	assert_string_equal(jstr(o, "conversation"), "0123456789abcdef0123456789abcdef");
+	assert_int_equal(jint(o, "seq"), 7);
+	assert_string_equal(jstr(o, "state"), "queued");
+	assert_string_equal(jstr(o, "name"), "김민준");
 	assert_int_equal(json_object_size(o), 5);
 	json_decref(o);
 
 	o = frame(chatsend_ack("c-17", 8, T0));
-	assert_string_equal(str(o, "type"), "ack");
-	assert_string_equal(str(o, "id"), "c-17");
-	assert_int_equal(num(o, "seq"), 8);
-	assert_string_equal(str(o, "at"), "2026-03-02T01:00:42Z");
+	assert_string_equal(jstr(o, "type"), "ack");
+	assert_string_equal(jstr(o, "id"), "c-17");
+	assert_int_equal(jint(o, "seq"), 8);
+	assert_string_equal(jstr(o, "at"), "2026-03-02T01:00:42Z");
 	assert_int_equal(json_object_size(o), 4);
 	json_decref(o);
 
@@ -117,7 +93,7 @@ test_reply_and_echo(void **state)
 	json_t *o = frame(chatsend_reply_frame(&r));
 	assert_true(json_is_null(json_object_get(o, "intent")));
 	assert_int_equal(json_array_size(json_object_get(o, "quick_replies")), 0);
-	assert_string_equal(str(o, "name"), "김지수");
+	assert_string_equal(jstr(o, "name"), "김지수");
 	assert_true(json_is_true(json_object_get(o, "replay")));
 	json_decref(o);
 	/* An empty intent is none too. */
@@ -128,11 +104,11 @@ test_reply_and_echo(void **state)
 	json_decref(qr);
 
 	o = frame(chatsend_echo(3, "무상캐시 얼마?", T0, "c-1"));
-	assert_string_equal(str(o, "type"), "echo");
-	assert_int_equal(num(o, "seq"), 3);
-	assert_string_equal(str(o, "text"), "무상캐시 얼마?");
-	assert_string_equal(str(o, "at"), "2026-03-02T01:00:42Z");
-	assert_string_equal(str(o, "id"), "c-1");
+	assert_string_equal(jstr(o, "type"), "echo");
+	assert_int_equal(jint(o, "seq"), 3);
+	assert_string_equal(jstr(o, "text"), "무상캐시 얼마?");
+	assert_string_equal(jstr(o, "at"), "2026-03-02T01:00:42Z");
+	assert_string_equal(jstr(o, "id"), "c-1");
 	assert_true(json_is_true(json_object_get(o, "replay")));
 	json_decref(o);
 	o = frame(chatsend_echo(4, "no id", T0, NULL));
@@ -145,34 +121,34 @@ test_handoff_frames(void **state)
 {
 	(void)state;
 	json_t *o = frame(chatsend_queued(2, 240, 1, 1, 0));
-	assert_string_equal(str(o, "type"), "queued");
-	assert_int_equal(num(o, "position"), 2);
-	assert_int_equal(num(o, "eta_s"), 240);
-	assert_int_equal(num(o, "agents_online"), 1);
+	assert_string_equal(jstr(o, "type"), "queued");
+	assert_int_equal(jint(o, "position"), 2);
+	assert_int_equal(jint(o, "eta_s"), 240);
+	assert_int_equal(jint(o, "agents_online"), 1);
 	assert_true(json_is_true(json_object_get(o, "open")));
 	assert_null(json_object_get(o, "returns_at"));
 	json_decref(o);
 	o = frame(chatsend_queued(1, 3600, 0, 0, T0));
 	assert_true(json_is_false(json_object_get(o, "open")));
-	assert_string_equal(str(o, "returns_at"), "2026-03-02T01:00:42Z");
+	assert_string_equal(jstr(o, "returns_at"), "2026-03-02T01:00:42Z");
 	json_decref(o);
 
 	o = frame(chatsend_agent_joined("김상담"));
-	assert_string_equal(str(o, "type"), "agent_joined");
-	assert_string_equal(str(o, "name"), "김상담");
+	assert_string_equal(jstr(o, "type"), "agent_joined");
+	assert_string_equal(jstr(o, "name"), "김상담");
 	json_decref(o);
 	o = frame(chatsend_typing(1));
-	assert_string_equal(str(o, "from"), "agent");
+	assert_string_equal(jstr(o, "from"), "agent");
 	assert_true(json_is_true(json_object_get(o, "on")));
-	assert_int_equal(num(o, "expires_s"), 5);
+	assert_int_equal(jint(o, "expires_s"), 5);
 	json_decref(o);
 	o = frame(chatsend_rated(5));
-	assert_string_equal(str(o, "type"), "rated");
-	assert_int_equal(num(o, "score"), 5);
+	assert_string_equal(jstr(o, "type"), "rated");
+	assert_int_equal(jint(o, "score"), 5);
 	json_decref(o);
 	o = frame(chatsend_notice("going_away", "the server is restarting"));
-	assert_string_equal(str(o, "type"), "notice");
-	assert_string_equal(str(o, "code"), "going_away");
+	assert_string_equal(jstr(o, "type"), "notice");
+	assert_string_equal(jstr(o, "code"), "going_away");
 	json_decref(o);
 }
 

@@ -15,7 +15,7 @@
 #include "handoff.h"
 #include "hours.h"
 #include "log.h"
-#include "wiring.h"
+#include "demo_bot.h"
 
 /* 2026-03-02 01:00:00 UTC = Monday 10:00 KST. */
 #define T0 ((time_t)1772413200)
@@ -23,34 +23,20 @@
 #define SAT ((time_t)1772845200)
 
 typedef struct fixture {
-	char dir[64];
-	char db[128];
+	demo_bot bot;
 	config cfg;
-	wiring w;
 	handoff *ho;
 } fixture;
 
 static int
 setup(void **state)
 {
-	clock_set_fixed(T0);
-	log_set_level(LOG_ERROR);
 	fixture *f = calloc(1, sizeof(*f));
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_handoff.XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->db, sizeof(f->db), "%s/botd.db", f->dir);
 	config_defaults(&f->cfg);
-	char err[512];
-	store_options so = {.path = f->db, .load_demo = 1};
-	const char *dir = getenv("BOTD_INTENTS") ? getenv("BOTD_INTENTS") : "intents";
-	if (wiring_open(&so, dir, &f->w, err, sizeof(err)) != BOT_OK) {
-		fprintf(stderr, "wiring (run from the repository root): %s\n", err);
-		return -1;
-	}
 	hours h;
-	if (hours_parse(f->cfg.business_hours, f->cfg.holidays, &h) != BOT_OK ||
-	    handoff_new(f->w.st, f->w.dlg, &f->cfg, &f->ho) != BOT_OK)
+	if (demo_bot_open(&f->bot, "test_handoff", T0) ||
+	    hours_parse(f->cfg.business_hours, f->cfg.holidays, &h) != BOT_OK ||
+	    handoff_new(f->bot.w.st, f->bot.w.dlg, &f->cfg, &f->ho) != BOT_OK)
 		return -1;
 	handoff_set_hours(f->ho, &h);
 	*state = f;
@@ -62,16 +48,8 @@ teardown(void **state)
 {
 	fixture *f = *state;
 	handoff_free(f->ho);
-	wiring_close(&f->w);
-	const char *sfx[] = {"", "-wal", "-shm"};
-	for (int i = 0; i < 3; i++) {
-		char p[200];
-		snprintf(p, sizeof(p), "%s%s", f->db, sfx[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	demo_bot_close(&f->bot);
 	free(f);
-	clock_set_fixed(0);
 	return 0;
 }
 
@@ -79,7 +57,7 @@ teardown(void **state)
 static void
 waiting(fixture *f, int64_t member, store_conversation *c)
 {
-	store *st = f->w.st;
+	store *st = f->bot.w.st;
 	assert_int_equal(store_batch_begin(st), BOT_OK);
 	assert_int_equal(store_conversation_create(st, member, "web", NULL, c), BOT_OK);
 	assert_int_equal(store_handoff_enqueue(st, c, "agent_request", 0, NULL, NULL, NULL),
@@ -92,9 +70,9 @@ claim(fixture *f, const char *conv, int64_t agent)
 {
 	store_packet p;
 	int have = 0;
-	assert_int_equal(store_batch_begin(f->w.st), BOT_OK);
+	assert_int_equal(store_batch_begin(f->bot.w.st), BOT_OK);
 	bot_err rc = handoff_claim(f->ho, conv, agent, &p, &have);
-	assert_int_equal(store_batch_commit(f->w.st), BOT_OK);
+	assert_int_equal(store_batch_commit(f->bot.w.st), BOT_OK);
 	if (rc == BOT_OK) {
 		assert_true(have);
 		assert_int_equal(p.waited_s, 0);
@@ -159,29 +137,29 @@ test_caps_and_claims(void **state)
 	assert_int_equal(handoff_may_transfer(f->ho, 1, 99, 1), BOT_ERR_NOT_FOUND);
 	assert_int_equal(handoff_may_transfer(f->ho, 1, 3, 1), BOT_ERR_LIMIT);
 	assert_int_equal(handoff_may_transfer(f->ho, 3, 2, 1), BOT_OK);
-	assert_int_equal(store_batch_begin(f->w.st), BOT_OK);
+	assert_int_equal(store_batch_begin(f->bot.w.st), BOT_OK);
 	assert_int_equal(handoff_transfer(f->ho, a.id, 3, 2), BOT_OK);
 	assert_int_equal(handoff_transfer(f->ho, b.id, 3, 0), BOT_OK);
-	assert_int_equal(store_batch_commit(f->w.st), BOT_OK);
+	assert_int_equal(store_batch_commit(f->bot.w.st), BOT_OK);
 	assert_int_equal(handoff_owns(f->ho, a.id, 2), BOT_OK);
 	int pos = 0;
-	assert_int_equal(store_queue_position(f->w.st, b.id, &pos), BOT_OK);
+	assert_int_equal(store_queue_position(f->bot.w.st, b.id, &pos), BOT_OK);
 	assert_int_equal(pos, 1); /* sent back to the front */
 
 	/* Resolved: the bot asks for a rating; nobody holds it any more. */
 	dialog_result res;
-	assert_int_equal(store_batch_begin(f->w.st), BOT_OK);
+	assert_int_equal(store_batch_begin(f->bot.w.st), BOT_OK);
 	assert_int_equal(handoff_resolve(f->ho, a.id, 2, &res), BOT_OK);
 	time_t at = 0;
 	assert_int_equal(handoff_note(f->ho, a.id, 2, "확인 완료", &at), BOT_OK);
-	assert_int_equal(store_batch_commit(f->w.st), BOT_OK);
+	assert_int_equal(store_batch_commit(f->bot.w.st), BOT_OK);
 	assert_int_equal(at, T0);
 	assert_int_equal(res.n_replies, 1);
 	assert_int_equal(json_array_size(res.replies[0].quick_replies), 5);
 	dialog_result_clear(&res);
 	assert_int_equal(handoff_owns(f->ho, a.id, 2), BOT_ERR_FORBIDDEN);
 	store_conversation g;
-	assert_int_equal(store_conversation_get(f->w.st, a.id, &g), BOT_OK);
+	assert_int_equal(store_conversation_get(f->bot.w.st, a.id, &g), BOT_OK);
 	assert_int_equal(g.state, CONV_BOT);
 }
 
@@ -221,17 +199,17 @@ test_grace(void **state)
 	assert_int_equal(handoff_grace_over(f->ho, T0 + 100000, due, 4), 0);
 
 	requeued_seen seen = {0};
-	assert_int_equal(store_batch_begin(f->w.st), BOT_OK);
+	assert_int_equal(store_batch_begin(f->bot.w.st), BOT_OK);
 	assert_int_equal(handoff_requeue_agent(f->ho, 1, saw_requeue, &seen), 2);
-	assert_int_equal(store_batch_commit(f->w.st), BOT_OK);
+	assert_int_equal(store_batch_commit(f->bot.w.st), BOT_OK);
 	assert_int_equal(seen.n, 2);
 	assert_int_equal(seen.replies, 2); /* each customer is told */
 	assert_string_equal(seen.conv[0], a.id);
 	store_conversation g;
-	assert_int_equal(store_conversation_get(f->w.st, a.id, &g), BOT_OK);
+	assert_int_equal(store_conversation_get(f->bot.w.st, a.id, &g), BOT_OK);
 	assert_int_equal(g.state, CONV_QUEUED);
 	store_queue_list q;
-	assert_int_equal(store_queue_waiting(f->w.st, 0, &q), BOT_OK);
+	assert_int_equal(store_queue_waiting(f->bot.w.st, 0, &q), BOT_OK);
 	assert_int_equal(q.n, 2);
 	assert_int_equal(q.items[0].priority, 10);
 	store_queue_list_clear(&q);

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <cmocka.h>
+
+#include "unit_helpers.h"
 #include <sqlite3.h>
 
 #include "clock.h"
@@ -27,18 +29,6 @@ extern const char embedded_schema_sql[];
 static char dir[64];
 static char dbpath[128];
 static char err[512];
-
-/* Removes the database and its WAL files. */
-static void
-remove_db(const char *path)
-{
-	char p[300];
-	unlink(path);
-	snprintf(p, sizeof(p), "%.200s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%.200s-shm", path);
-	unlink(p);
-}
 
 static store *
 open_demo(const char *path, int demo)
