@@ -16,7 +16,7 @@ agent_frame_clear(agent_frame *f)
 	memset(f, 0, sizeof(*f));
 }
 
-/* Conversation ids are 32 lower-case hex digits (see store.c). */
+/* Conversation ids are 32 lower-case hex digits (sq_conversation.c). */
 static int
 conversation_id_ok(const char *id)
 {

@@ -179,8 +179,7 @@ fail:
 /* Writes the pages a checkpoint pass left in the OS page cache to the disk in
  * pieces, each finished before the next starts. One fdatasync of them all
  * queues megabytes in front of the syncer's small WAL syncs, which then wait
- * milliseconds (the open loop's tail came in bursts with the passes); in
- * pieces, a WAL sync waits for one piece at most. At most 1,024 pieces (a
+ * for all of them; in pieces, a WAL sync waits for one piece at most. At most 1,024 pieces (a
  * clean piece costs a system call), so a large file has larger ones. Only a
  * matter of timing: the fdatasync after it is what makes the pages durable,
  * so a failure here is left for that to report. */
@@ -225,8 +224,8 @@ sq_checkpoint_aside(store *base, int *wal_frames, int *uncopied_frames)
 	 * does not sync the database (SQLite syncs it only when the pass caught
 	 * up with the WAL's end). The pages it wrote would then all wait for
 	 * the owner's last pass before the WAL starts over, which syncs them
-	 * while the owner's batches wait: a stall as long as that sync (10-20
-	 * ms measured). Synced here, they leave that pass only its own. */
+	 * while the owner's batches wait: a stall as long as that sync. Synced
+	 * here, they leave that pass only its own. */
 	if (st->db_fd < 0)
 		st->db_fd = open(st->path, O_RDONLY | O_CLOEXEC);
 	if (st->db_fd < 0) {
