@@ -105,10 +105,13 @@ http_writeable(net *n, struct lws *wsi, peer *p)
 	return 0;
 }
 
+/* An HTTP request's connection closed, or lws moved it to another protocol:
+ * only what http_request() set up is let go (a WebSocket peer's queue is
+ * ws.c's to drop). */
 void
 http_closed(net *n, peer *p)
 {
-	if (!p)
+	if (!p || !p->c.env || p->c.kind != CONN_HTTP)
 		return;
 	commit_forget(n->env.cm, &p->c);
 	outbox_drop(&p->c);
