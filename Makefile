@@ -93,22 +93,37 @@ run:
 
 # ---- tests -----------------------------------------------------------------
 
-# Unit tests link only their module (plus err/log, which every module uses).
+# Unit tests link only their module (plus err, log, clock and strbuf, which every
+# module uses).
 UNIT_TESTS := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(patsubst %,$(BUILD)/tests/test_%,$(UNIT_TESTS))
 # Extra modules a unit test needs, when its module calls them.
+# The store: its interface (store.c) and the SQLite backend (sq_*.c).
+STORE_MODULES := store store_data $(patsubst bot/store/%.c,%,$(wildcard bot/store/sq_*.c)) \
+	waitq rovfs embedded_sql
 UNIT_DEPS_intent := normalize slot
 UNIT_DEPS_answer := template
-UNIT_DEPS_dialog := intent normalize slot answer template store waitq rovfs clock hours embedded_sql
-UNIT_DEPS_store  := waitq rovfs clock embedded_sql
-UNIT_DEPS_durability := store waitq rovfs clock embedded_sql
+UNIT_DEPS_dialog := intent normalize slot answer queryjson template $(STORE_MODULES) hours wiring
+UNIT_DEPS_store  := $(filter-out store,$(STORE_MODULES)) queryjson
+UNIT_DEPS_durability := $(STORE_MODULES)
 UNIT_DEPS_config := clock hours
 UNIT_DEPS_hours  := clock
 UNIT_DEPS_agentproto := chatproto frame
 UNIT_DEPS_chatproto := frame
+# The endpoints' tests run the whole bot but the network side.
+ENDPOINT_MODULES := endpoint chat agent outbox commit durability hub handoff wiring dialog intent \
+	normalize slot answer queryjson template chatproto agentproto frame chatsend agentsend \
+	token metrics hours config $(STORE_MODULES)
+UNIT_DEPS_chat := $(filter-out chat,$(ENDPOINT_MODULES))
+UNIT_DEPS_agent := $(filter-out agent,$(ENDPOINT_MODULES))
+UNIT_DEPS_handoff := dialog intent normalize slot answer queryjson template hours wiring config metrics \
+	$(STORE_MODULES)
+UNIT_DEPS_chatsend := store_data
+UNIT_DEPS_agentsend := chatsend store_data
 
 .SECONDEXPANSION:
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/obj/%.o $(BUILD)/obj/err.o $(BUILD)/obj/log.o \
+		$(BUILD)/obj/clock.o $(BUILD)/obj/strbuf.o \
 		$$(addprefix $(BUILD)/obj/,$$(addsuffix .o,$$(UNIT_DEPS_$$*))) | $(BUILD)/tests
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(BOT_INC) -o $@ $^ $(PKG_LIBS) -lcmocka -lm
 
@@ -180,7 +195,7 @@ clean:
 # ---- intent engine benchmark (not a timed test) -----------------------------
 
 BENCH_INTENTS_OBJS := $(BUILD)/obj/intent.o $(BUILD)/obj/normalize.o $(BUILD)/obj/slot.o \
-	$(BUILD)/obj/err.o $(BUILD)/obj/log.o
+	$(BUILD)/obj/err.o $(BUILD)/obj/log.o $(BUILD)/obj/clock.o $(BUILD)/obj/strbuf.o
 
 $(BUILD)/tests/bench_intents: tests/bench/bench_intents.c $(BENCH_INTENTS_OBJS) | $(BUILD)/tests
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(BOT_INC) -o $@ $^ $(PKG_LIBS) -lm

@@ -11,6 +11,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "queryjson.h"
 #include "template.h"
 
 /* Rows a list may show before the "more in the admin centre" line. */
@@ -452,7 +453,7 @@ run_queries(const answer_spec *s, const json_t *params, json_t *data)
 		json_t *rows = NULL;
 		char key[160];
 		/* One row past the cap tells whether a "more" line is due. */
-		bot_err rc = store_query_run(q->q, params, q->max_rows + 1, &rows);
+		bot_err rc = queryjson_run(q->q, params, q->max_rows + 1, &rows);
 		if (rc != BOT_OK)
 			return rc;
 		int has_more = json_array_size(rows) > q->max_rows;

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "strbuf.h"
+
 /* Asia/Seoul has no daylight saving: a fixed offset suffices (see clock.h;
  * repeated here so the unit test links this module alone). */
 #define TPL_KST_OFFSET (9 * 3600)
@@ -35,8 +37,7 @@ typedef struct scope {
 typedef struct render {
 	const template_ctx *ctx;
 	int en;
-	char *buf; /* owned until handed to the caller */
-	size_t len, cap;
+	strbuf out; /* the rendered text; limit TPL_MAX_OUT - 1 bytes */
 	char *err;
 	size_t errlen;
 	int depth;
@@ -57,21 +58,11 @@ fail_msg(render *r, bot_err code, const char *fmt, ...)
 static bot_err
 put(render *r, const char *s, size_t n)
 {
-	if (r->len + n + 1 > TPL_MAX_OUT)
-		return fail_msg(r, BOT_ERR_LIMIT, "rendered answer exceeds %d bytes", TPL_MAX_OUT);
-	if (r->len + n + 1 > r->cap) {
-		size_t cap = r->cap ? r->cap : 256;
-		while (cap < r->len + n + 1)
-			cap *= 2;
-		char *p = realloc(r->buf, cap);
-		if (!p)
-			return fail_msg(r, BOT_ERR_NOMEM, "out of memory");
-		r->buf = p;
-		r->cap = cap;
-	}
-	memcpy(r->buf + r->len, s, n);
-	r->len += n;
-	r->buf[r->len] = '\0';
+	bot_err rc = strbuf_append(&r->out, s, n);
+	if (rc == BOT_ERR_LIMIT)
+		return fail_msg(r, rc, "rendered answer exceeds %d bytes", TPL_MAX_OUT);
+	if (rc != BOT_OK)
+		return fail_msg(r, BOT_ERR_NOMEM, "out of memory");
 	return BOT_OK;
 }
 
@@ -667,6 +658,7 @@ template_render(const char *tpl, const json_t *data, const template_ctx *ctx, ch
 	static const template_ctx defaults = {"ko", NULL, 0, 0};
 	render r;
 	memset(&r, 0, sizeof(r));
+	r.out.limit = TPL_MAX_OUT - 1;
 	r.ctx = ctx ? ctx : &defaults;
 	r.en = r.ctx->lang && strcmp(r.ctx->lang, "en") == 0;
 	r.err = err;
@@ -683,10 +675,10 @@ template_render(const char *tpl, const json_t *data, const template_ctx *ctx, ch
 		rc = render_span(&r, tpl, tpl + strlen(tpl), &root);
 	if (rc != BOT_OK)
 		goto fail;
-	*out = r.buf;
+	*out = strbuf_take(&r.out);
 	return BOT_OK;
 fail:
-	free(r.buf);
+	strbuf_free(&r.out);
 	return rc;
 }
 

@@ -17,9 +17,11 @@
 #include "kakao.h"
 #include "log.h"
 #include "normalize.h"
+#include "queryjson.h"
 #include "server.h"
 #include "store.h"
 #include "token.h"
+#include "wiring.h"
 
 static const char usage_serve[] =
 	"usage: botd [serve] [options]\n"
@@ -371,7 +373,7 @@ ask_check_ids(store *st, int64_t member, int64_t account)
 	}
 	params = json_pack("{s:I, s:I}", "member", (json_int_t)member, "account",
 			   (json_int_t)account);
-	if (!params || store_query_run(q, params, 1, &rows) != BOT_OK) {
+	if (!params || queryjson_run(q, params, 1, &rows) != BOT_OK) {
 		fprintf(stderr, "botd: ask: cannot read the members\n");
 		goto done;
 	}
@@ -407,24 +409,17 @@ cmd_ask(const cli *c, const config *cfg, const char *question)
 		return die("ask: give the question as the last argument%s", "");
 	int rc = 1;
 	char err[512] = "";
-	store *st = NULL;
-	intent_set *set = NULL;
-	answer_engine *ans = NULL;
-	dialog *dlg = NULL;
+	wiring w;
 	store_options so = {.path = cfg->db_path, .load_demo = cfg->demo};
-	if (store_open(&so, &st, err, sizeof(err)) != BOT_OK) {
+	if (wiring_open(&so, cfg->intents_dir, &w, err, sizeof(err)) != BOT_OK) {
 		die("%s", err);
-		goto done;
+		return 1;
 	}
-	if (ask_check_ids(st, c->member, c->account))
-		goto done;
-	if (load_intents(cfg, &set))
-		goto done;
-	if (answer_engine_new(set, st, &ans, err, sizeof(err)) != BOT_OK) {
-		die("answers: %s", err);
-		goto done;
+	store *st = w.st;
+	if (ask_check_ids(st, c->member, c->account)) {
+		wiring_close(&w);
+		return 1;
 	}
-	dialog_new(st, set, ans, &dlg);
 	store_conversation conv;
 	dialog_result res;
 	store_batch_begin(st);
@@ -435,7 +430,7 @@ cmd_ask(const cli *c, const config *cfg, const char *question)
 	if (c->lang)
 		snprintf(conv.lang, sizeof(conv.lang), "%s", c->lang);
 	dialog_turn turn = {.text = question, .len = strlen(question)};
-	if (dialog_customer_turn(dlg, &conv, &turn, &res) != BOT_OK) {
+	if (dialog_customer_turn(w.dlg, &conv, &turn, &res) != BOT_OK) {
 		dialog_result_clear(&res);
 		goto rollback;
 	}
@@ -454,11 +449,7 @@ cmd_ask(const cli *c, const config *cfg, const char *question)
 rollback:
 	/* A question asked from the command line leaves no trace. */
 	store_batch_rollback(st);
-done:
-	dialog_free(dlg);
-	answer_engine_free(ans);
-	intent_set_free(set);
-	store_close(st);
+	wiring_close(&w);
 	return rc;
 }
 
@@ -468,10 +459,7 @@ done:
 typedef struct serve_state {
 	const cli *c;
 	config *cfg;
-	store *st;
-	intent_set *set;
-	answer_engine *ans;
-	dialog *dlg;
+	wiring *w;
 } serve_state;
 
 /* SIGHUP: reads the configuration again and reloads the intents. Everything
@@ -483,25 +471,15 @@ reload(void *ctx, const intent_set **intents, char *err, size_t errlen)
 {
 	serve_state *ss = ctx;
 	config fresh;
-	intent_set *set = NULL;
-	answer_engine *ans = NULL;
-	char why[512] = "";
+	wiring_engines next;
 	if (read_config(ss->c, &fresh, err, errlen))
 		return BOT_ERR_INVAL;
 	if (config_validate(&fresh, err, errlen) != BOT_OK)
 		return BOT_ERR_INVAL;
-	if (intent_set_load_dir(ss->cfg->intents_dir, &set, why, sizeof(why)) != BOT_OK) {
-		snprintf(err, errlen, "intents: %s", why);
+	if (wiring_load(ss->w, ss->cfg->intents_dir, &next, err, errlen) != BOT_OK)
 		return BOT_ERR_PARSE;
-	}
-	if (answer_engine_new(set, ss->st, &ans, why, sizeof(why)) != BOT_OK) {
-		snprintf(err, errlen, "answers: %s", why);
-		intent_set_free(set);
-		return BOT_ERR_PARSE;
-	}
 	if (apply_runtime(&fresh, err, errlen)) {
-		answer_engine_free(ans);
-		intent_set_free(set);
+		wiring_engines_free(&next);
 		return BOT_ERR_IO;
 	}
 	/* Keep what cannot change under running connections. */
@@ -513,12 +491,8 @@ reload(void *ctx, const intent_set **intents, char *err, size_t errlen)
 	memcpy(fresh.www_dir, ss->cfg->www_dir, sizeof(fresh.www_dir));
 	fresh.demo = ss->cfg->demo;
 	*ss->cfg = fresh;
-	dialog_set_engines(ss->dlg, set, ans);
-	answer_engine_free(ss->ans);
-	intent_set_free(ss->set);
-	ss->set = set;
-	ss->ans = ans;
-	*intents = set;
+	wiring_swap(ss->w, &next);
+	*intents = ss->w->engines.set;
 	return BOT_OK;
 }
 
@@ -527,10 +501,7 @@ cmd_serve(const cli *c, config *cfg)
 {
 	char err[512] = "";
 	int rc = 1;
-	store *st = NULL;
-	intent_set *set = NULL;
-	answer_engine *ans = NULL;
-	dialog *dlg = NULL;
+	wiring w;
 	kakao *kk = NULL;
 	if (config_validate(cfg, err, sizeof(err)) != BOT_OK)
 		return die("%s", err);
@@ -545,23 +516,20 @@ cmd_serve(const cli *c, config *cfg)
 			    .manual_checkpoint = 1,
 			    .deferred_sync = 1,
 			    .warm_cache = cfg->warm_cache};
-	if (store_open(&so, &st, err, sizeof(err)) != BOT_OK) {
+	if (wiring_open(&so, cfg->intents_dir, &w, err, sizeof(err)) != BOT_OK) {
 		die("%s", err);
-		goto done;
+		return 1;
 	}
-	if (ask_check_ids(st, c->member, c->account))
+	if (kakao_new(cfg, w.st, w.dlg, &kk) != BOT_OK)
 		goto done;
-	if (load_intents(cfg, &set))
-		goto done;
-	if (answer_engine_new(set, st, &ans, err, sizeof(err)) != BOT_OK) {
-		die("answers: %s", err);
-		goto done;
-	}
-	if (dialog_new(st, set, ans, &dlg) != BOT_OK || kakao_new(cfg, st, dlg, &kk) != BOT_OK)
-		goto done;
-	serve_state ss = {.c = c, .cfg = cfg, .st = st, .set = set, .ans = ans, .dlg = dlg};
-	server_deps deps = {.cfg = cfg, .st = st, .dlg = dlg, .intents = set, .kakao = kk,
-			    .reload = reload, .reload_ctx = &ss};
+	serve_state ss = {.c = c, .cfg = cfg, .w = &w};
+	server_deps deps = {.cfg = cfg,
+			    .st = w.st,
+			    .dlg = w.dlg,
+			    .intents = w.engines.set,
+			    .kakao = kk,
+			    .reload = reload,
+			    .reload_ctx = &ss};
 	if (cfg->demo) {
 		char *tok = NULL;
 		token_mint(cfg->token_secret, "member", 1, 86400, clock_now(), &tok);
@@ -579,21 +547,14 @@ cmd_serve(const cli *c, config *cfg)
 		fflush(stdout);
 		free(tok);
 	}
-	bot_err served = server_run(&deps, err, sizeof(err));
-	/* A reload may have replaced them. */
-	set = ss.set;
-	ans = ss.ans;
-	if (served != BOT_OK) {
+	if (server_run(&deps, err, sizeof(err)) != BOT_OK) {
 		die("%s", err);
 		goto done;
 	}
 	rc = 0;
 done:
 	kakao_free(kk);
-	dialog_free(dlg);
-	answer_engine_free(ans);
-	intent_set_free(set);
-	store_close(st);
+	wiring_close(&w);
 	return rc;
 }
 

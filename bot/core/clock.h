@@ -18,8 +18,13 @@ int64_t clock_mono_us(void);
 
 /* Parses "YYYY-MM-DD HH:MM:SS", "YYYY-MM-DDTHH:MM:SSZ" or "YYYY-MM-DD" as UTC. */
 bot_err clock_parse_utc(const char *text, time_t *out);
-/* Writes "YYYY-MM-DD HH:MM:SS" (UTC) into BUF, which holds at least 20 bytes. */
+/* Writes "YYYY-MM-DD HH:MM:SS" (UTC) into BUF, which holds at least 20 bytes:
+ * the form times are stored in. */
 void clock_format_utc(time_t t, char *buf);
+/* Writes "YYYY-MM-DDTHH:MM:SSZ" (UTC, ISO 8601) into BUF, which holds at
+ * least CLOCK_ISO_LEN bytes: the form every frame and log line shows. */
+#define CLOCK_ISO_LEN 21
+void clock_format_iso(time_t t, char *buf);
 /* Writes the Asia/Seoul calendar date "YYYY-MM-DD" into BUF (>= 11 bytes). */
 void clock_format_kst_date(time_t t, char *buf);
 /* Splits T into Asia/Seoul calendar fields (tm_year etc. as in struct tm). */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
 #include "clock.h"
 #include "hours.h"
 
@@ -179,42 +180,29 @@ config_load_file(config *cfg, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: cannot open configuration file", path);
 		return BOT_ERR_IO;
 	}
-	char *text = NULL;
-	size_t cap = 0, len = 0;
-	for (;;) {
-		if (len + 4096 + 1 > cap) {
-			if (cap > (1u << 20)) {
-				snprintf(err, errlen, "%s: configuration file is larger than 1 MiB",
-					 path);
-				free(text);
-				fclose(f);
-				return BOT_ERR_LIMIT;
-			}
-			cap = cap ? cap * 2 : 8192;
-			char *n = realloc(text, cap);
-			if (!n) {
-				free(text);
-				fclose(f);
-				return BOT_ERR_NOMEM;
-			}
-			text = n;
-		}
-		size_t got = fread(text + len, 1, 4096, f);
-		len += got;
-		if (got < 4096)
-			break;
-	}
+	strbuf text = {.limit = 1u << 20};
+	char chunk[4096];
+	size_t got;
+	bot_err rc = BOT_OK;
+	while (rc == BOT_OK && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		rc = strbuf_append(&text, chunk, got);
 	fclose(f);
-	text[len] = 0;
+	if (rc == BOT_ERR_LIMIT)
+		snprintf(err, errlen, "%s: configuration file is larger than 1 MiB", path);
+	if (rc == BOT_OK && !text.data)
+		rc = strbuf_append(&text, "", 0);
+	if (rc != BOT_OK) {
+		strbuf_free(&text);
+		return rc;
+	}
 
 	json_error_t jerr;
-	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	json_t *root = json_loadb(text.data, text.len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
 		snprintf(err, errlen, "%s:%d: %s", path, jerr.line, jerr.text);
-		free(text);
+		strbuf_free(&text);
 		return BOT_ERR_PARSE;
 	}
-	bot_err rc = BOT_OK;
 	if (!json_is_object(root)) {
 		snprintf(err, errlen, "%s:1: the configuration must be a JSON object", path);
 		rc = BOT_ERR_PARSE;
@@ -236,13 +224,13 @@ config_load_file(config *cfg, const char *path, char *err, size_t errlen)
 			rc = set_key(cfg, k, v, why, sizeof(why));
 		}
 		if (rc != BOT_OK) {
-			snprintf(err, errlen, "%s:%d: %s", path, line_of_key(text, name), why);
+			snprintf(err, errlen, "%s:%d: %s", path, line_of_key(text.data, name), why);
 			goto done;
 		}
 	}
 done:
 	json_decref(root);
-	free(text);
+	strbuf_free(&text);
 	return rc;
 }
 

@@ -35,7 +35,7 @@ typedef struct config {
 	int max_message_bytes;      /* larger frames are closed with 1009 */
 	int rate_limit_messages;    /* per connection ... */
 	int rate_limit_window_s;    /* ... per this many seconds */
-	int outbound_queue_max;     /* frames queued per session before it is closed */
+	int outbound_queue_max;     /* frames queued per connection before it is closed */
 	int wal_restart_mb;         /* the WAL starts over at about this size (durability) */
 	int hello_timeout_s;        /* the first frame must be a hello within this */
 	int ping_interval_s;        /* idle before a ping */

@@ -9,7 +9,7 @@ typedef enum bot_err {
 	BOT_ERR_IO,        /* file or socket I/O failed */
 	BOT_ERR_PARSE,     /* JSON, configuration or pattern did not parse */
 	BOT_ERR_NOT_FOUND, /* no such row, file or key */
-	BOT_ERR_DB,        /* SQLite reported an error */
+	BOT_ERR_DB,        /* the database reported an error */
 	BOT_ERR_AUTH,      /* token or secret refused */
 	BOT_ERR_FORBIDDEN, /* authenticated but not allowed */
 	BOT_ERR_LIMIT,     /* a size, rate or count limit was hit */

@@ -7,6 +7,8 @@
 #include <time.h>
 #include <sys/time.h>
 
+#include "clock.h"
+
 static log_level min_level = LOG_INFO;
 static int json_lines;
 static FILE *log_file;
@@ -151,10 +153,9 @@ log_msg(log_level level, const char *conv, const char *fmt, ...)
 
 	struct timeval tv;
 	gettimeofday(&tv, NULL);
-	struct tm tm;
-	gmtime_r(&tv.tv_sec, &tm);
-	char ts[32];
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+	char ts[CLOCK_ISO_LEN];
+	clock_format_iso(tv.tv_sec, ts);
+	ts[19] = 0; /* the milliseconds go before the Z */
 
 	pthread_mutex_lock(&log_mu);
 	FILE *out = log_file ? log_file : stderr;

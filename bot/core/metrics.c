@@ -10,6 +10,8 @@
  * id, an error code echoed from a client) cannot grow memory or the scrape. */
 #include "metrics.h"
 
+#include "strbuf.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -272,48 +274,6 @@ metrics_reset(void)
 
 /* ---- rendering ------------------------------------------------------------------ */
 
-/* A growing output buffer; after the first allocation failure every append
- * is a no-op and the render returns NULL. */
-typedef struct buf {
-	char *p;
-	size_t len, cap;
-	int failed;
-} buf;
-
-static void
-buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-buf_printf(buf *b, const char *fmt, ...)
-{
-	if (b->failed)
-		return;
-	for (;;) {
-		va_list ap;
-		va_start(ap, fmt);
-		int n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			b->failed = 1;
-			return;
-		}
-		if ((size_t)n < b->cap - b->len) {
-			b->len += (size_t)n;
-			return;
-		}
-		size_t cap = b->cap * 2;
-		while (cap - b->len <= (size_t)n)
-			cap *= 2;
-		char *np = realloc(b->p, cap);
-		if (!np) {
-			b->failed = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = cap;
-	}
-}
-
 /* Label values escape backslash, double quote and newline (the only escapes
  * the format defines). OUT holds at least 2 * LABEL_MAX bytes. */
 static const char *
@@ -338,79 +298,75 @@ escape_label(const char *v, char *out)
 /* Sample values: integers stay integers (counters are whole numbers), others
  * keep full precision. The format spells infinities +Inf/-Inf and NaN. */
 static void
-put_value(buf *b, double v)
+put_value(strbuf *b, double v)
 {
 	if (isnan(v))
-		buf_printf(b, "NaN\n");
+		strbuf_printf(b, "NaN\n");
 	else if (isinf(v))
-		buf_printf(b, v > 0 ? "+Inf\n" : "-Inf\n");
+		strbuf_printf(b, v > 0 ? "+Inf\n" : "-Inf\n");
 	else if (v == floor(v) && fabs(v) < 9007199254740992.0)
-		buf_printf(b, "%.0f\n", v);
+		strbuf_printf(b, "%.0f\n", v);
 	else
-		buf_printf(b, "%.17g\n", v);
+		strbuf_printf(b, "%.17g\n", v);
 }
 
 static void
-head(buf *b, const char *name, const char *type, const char *help)
+head(strbuf *b, const char *name, const char *type, const char *help)
 {
-	buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+	strbuf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
 static void
-put_scalar(buf *b, const char *name, const char *type, const char *help, double v)
+put_scalar(strbuf *b, const char *name, const char *type, const char *help, double v)
 {
 	head(b, name, type, help);
-	buf_printf(b, "%s ", name);
+	strbuf_printf(b, "%s ", name);
 	put_value(b, v);
 }
 
 /* One family with one label; the "other" row only once it has counted
  * something, so a quiet daemon shows no noise. */
 static void
-put_family(buf *b, const char *name, const char *type, const char *help, const char *label,
+put_family(strbuf *b, const char *name, const char *type, const char *help, const char *label,
 	   const label_family *f)
 {
 	char esc[2 * LABEL_MAX];
 	head(b, name, type, help);
 	for (int i = 0; i < f->n; i++) {
-		buf_printf(b, "%s{%s=\"%s\"} ", name, label, escape_label(f->rows[i].value, esc));
+		strbuf_printf(b, "%s{%s=\"%s\"} ", name, label, escape_label(f->rows[i].value, esc));
 		put_value(b, f->rows[i].v);
 	}
 	if (f->other != 0) {
-		buf_printf(b, "%s{%s=\"" OTHER "\"} ", name, label);
+		strbuf_printf(b, "%s{%s=\"" OTHER "\"} ", name, label);
 		put_value(b, f->other);
 	}
 }
 
 static void
-put_histogram(buf *b, const char *name, const char *help, const histogram *h)
+put_histogram(strbuf *b, const char *name, const char *help, const histogram *h)
 {
 	uint64_t cum = 0;
 	head(b, name, "histogram", help);
 	for (int i = 0; i < h->n; i++) {
 		cum += h->count[i];
-		buf_printf(b, "%s_bucket{le=\"%s\"} %llu\n", name, h->le_text[i],
+		strbuf_printf(b, "%s_bucket{le=\"%s\"} %llu\n", name, h->le_text[i],
 			   (unsigned long long)cum);
 	}
 	cum += h->count[h->n];
-	buf_printf(b, "%s_bucket{le=\"+Inf\"} %llu\n", name, (unsigned long long)cum);
-	buf_printf(b, "%s_sum ", name);
+	strbuf_printf(b, "%s_bucket{le=\"+Inf\"} %llu\n", name, (unsigned long long)cum);
+	strbuf_printf(b, "%s_sum ", name);
 	put_value(b, h->sum);
-	buf_printf(b, "%s_count %llu\n", name, (unsigned long long)h->total);
+	strbuf_printf(b, "%s_count %llu\n", name, (unsigned long long)h->total);
 }
 
 char *
 metrics_render(void)
 {
 	READY();
-	buf b = {.cap = 8192};
-	b.p = malloc(b.cap);
-	if (!b.p)
-		return NULL;
-	b.p[0] = 0;
+	strbuf b = {0};
 #ifdef BOTD_VERSION
 	head(&b, "botd_build_info", "gauge", "The running version (always 1).");
-	buf_printf(&b, "botd_build_info{version=\"%s\"} 1\n", BOTD_VERSION);
+	strbuf_printf(&b, "botd_build_info{version=\"%s\"} 1\n", BOTD_VERSION);
 #endif
 	put_family(&b, "botd_connections", "gauge", "Open connections by endpoint.", "endpoint",
 		   &m.connections);
@@ -443,9 +399,5 @@ metrics_render(void)
 		      &m.commit_latency);
 	put_family(&b, "botd_errors_total", "counter", "Error frames and HTTP errors sent, by code.",
 		   "code", &m.errors);
-	if (b.failed) {
-		free(b.p);
-		return NULL;
-	}
-	return b.p;
+	return strbuf_take(&b); /* NULL when an append failed */
 }

@@ -59,25 +59,23 @@ syncer_main(void *arg)
 	return NULL;
 }
 
-/* By default a WAL this long (256 MiB of 4 KiB pages) starts over. A passive
- * checkpoint copies frames back but leaves the WAL to grow: the owner writes
- * at its start again only when a batch begins after every frame was copied,
- * and under steady load one never does (the next batch opens right after
- * the last commit). So the checkpointer copies all but the last few frames
- * and asks the owner to copy those between two batches. A RESTART
- * checkpoint from this thread would do the same under the write lock, but
- * it has to poll for the lock between batches, and the owner then polls for
- * it back while this low-priority thread gets the CPU only between the
- * owner's polls (a 9 ms stall was traced that way). */
-enum { WAL_RESTART_FRAMES = 65536, RESTART_MAX_PASSES = 8, RESTART_SHORT_PASS_US = 2000 };
+/* A passive checkpoint copies frames back but leaves the WAL to grow: the
+ * owner writes at its start again only when a batch begins after every
+ * frame was copied, and under steady load one never does (the next batch
+ * opens right after the last commit). So the checkpointer copies all but the
+ * last few frames and asks the owner to copy those between two batches. (A
+ * RESTART checkpoint from this thread would need the write lock between
+ * batches, and the owner would then wait for it back while this
+ * low-priority thread gets the CPU only between the owner's polls.) Its
+ * last passes before a restart run back to back until one takes under
+ * RESTART_SHORT_PASS_US, at most RESTART_MAX_PASSES of them. */
+enum { RESTART_MAX_PASSES = 8, RESTART_SHORT_PASS_US = 2000 };
 
 /* The checkpointer's scheduling policy: SCHED_IDLE for its routine passes
- * (see checkpointer_main), the normal policy while it closes in on a restart.
- * Those last passes must follow each other closely: what the owner copies and
- * syncs while its batches wait is what was committed during the last one. At
- * SCHED_IDLE, on a loop busy for seconds, a pass took seconds (traced: 0.4 to
- * 6.7 s), and the owner's own pass then copied 3-5 MB and synced it: the
- * loop stopped for 14-24 ms, every reply waiting. */
+ * (see checkpointer_main), the normal policy while it closes in on a
+ * restart: those last passes must follow each other closely, since what the
+ * owner copies and syncs while its batches wait is what was committed during
+ * the last one, and at SCHED_IDLE on a busy loop a pass can take seconds. */
 static void
 set_idle(int idle)
 {
@@ -87,25 +85,16 @@ set_idle(int idle)
 		log_warn("durability: cannot set the checkpointer's priority: %s", strerror(err));
 }
 
-static unsigned
-restart_frames_of(const durability *d)
-{
-	return d->opt.wal_restart_frames ? d->opt.wal_restart_frames : WAL_RESTART_FRAMES;
-}
-
 static void *
 checkpointer_main(void *arg)
 {
 	durability *d = arg;
-	unsigned restart_frames = restart_frames_of(d);
-	/* Copying pages takes CPU, milliseconds a pass under load; on a machine
-	 * with few cores it would take them from the loop, whose replies would
-	 * wait (the tail of the round trips came every 250 ms, with the passes).
-	 * SCHED_IDLE: the scheduler takes the CPU back from this thread as soon
-	 * as the loop wakes. Nice 19 was not enough: a scheduler trace showed
-	 * the runnable loop waiting up to 3 ms for the niced thread's slice to
-	 * end. The thread still runs when the loop sleeps, and gets a little CPU
-	 * when the loop never does. */
+	unsigned restart_frames = d->opt.wal_restart_frames;
+	/* Copying pages takes CPU; on a machine with few cores it would take
+	 * it from the loop, whose replies would wait. SCHED_IDLE: the scheduler
+	 * takes the CPU back from this thread as soon as the loop wakes (a
+	 * niced thread keeps it to the end of its slice). The thread still runs
+	 * when the loop sleeps, and gets a little CPU when the loop never does. */
 	set_idle(1);
 	pthread_mutex_lock(&d->mu);
 	while (!d->stop) {
@@ -121,7 +110,7 @@ checkpointer_main(void *arg)
 		pthread_mutex_unlock(&d->mu);
 		int frames = 0;
 		bot_err rc = store_checkpoint_aside(d->opt.st, &frames, NULL);
-		int closing_in = rc == BOT_OK && frames >= (int)restart_frames;
+		int closing_in = rc == BOT_OK && restart_frames && frames >= (int)restart_frames;
 		/* The owner stops to copy and sync what the passes left: they
 		 * run back to back, at the normal priority, until one is short
 		 * (a short pass had little to copy and sync, so little came in
@@ -212,7 +201,8 @@ durability_restart_due(durability *d)
 	 * saturated loop would let the WAL grow without bound. At twice its
 	 * limit the owner copies it all itself, however long that stops it.
 	 * (The page count is the owner's own, from its last commit.) */
-	return due || store_wal_pages(d->opt.st) >= 2 * (int64_t)restart_frames_of(d);
+	return due || (d->opt.wal_restart_frames &&
+	               store_wal_pages(d->opt.st) >= 2 * (int64_t)d->opt.wal_restart_frames);
 }
 
 void

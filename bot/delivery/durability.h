@@ -16,14 +16,14 @@
 typedef struct durability durability;
 
 typedef struct durability_options {
-	store *st;                /* opened with deferred_sync; borrowed */
-	void (*wake)(void *arg);  /* called from the syncer after each sync: it
-				   * must be safe from any thread */
+	store *st;               /* opened with deferred_sync; borrowed */
+	void (*wake)(void *arg); /* called from the syncer after each sync: it
+	                          * must be safe from any thread */
 	void *wake_arg;
-	unsigned sync_delay_ms;   /* a slow disk, for tests: wait before each sync */
-	unsigned checkpoint_ms;   /* between background checkpoints; 0 = none */
-	unsigned wal_restart_frames; /* a WAL this long starts over (0: 65536,
-				      * 256 MiB of 4 KiB pages) */
+	unsigned sync_delay_ms;      /* a slow disk, for tests: wait before each sync */
+	unsigned checkpoint_ms;      /* between background checkpoints; 0 = none */
+	unsigned wal_restart_frames; /* a WAL this long starts over (commit.c
+	                              * works it out from wal_restart_mb); 0: never */
 } durability_options;
 
 /* Starts both threads. The batches before the first durability_want() count

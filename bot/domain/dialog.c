@@ -376,7 +376,7 @@ handle_value(dialog *d, store_conversation *conv, dialog_result *res, const char
 static int
 conversation_changed(const store_conversation *a, const store_conversation *b)
 {
-	return a->account_id != b->account_id || strcmp(a->state, b->state) ||
+	return a->account_id != b->account_id || a->state != b->state ||
 	       strcmp(a->lang, b->lang) || a->misses != b->misses || strcmp(a->pending, b->pending);
 }
 
@@ -405,12 +405,12 @@ dialog_customer_turn(dialog *d, store_conversation *conv, const dialog_turn *tur
 	if (rc != BOT_OK || res->duplicate)
 		return rc;
 
-	if (!strcmp(conv->state, "queued") || !strcmp(conv->state, "agent")) {
+	if (conv->state == CONV_QUEUED || conv->state == CONV_AGENT) {
 		res->for_agent = 1; /* a human owns the conversation: the bot stays silent */
 		return BOT_OK;
 	}
-	if (!strcmp(conv->state, "closed"))
-		snprintf(conv->state, sizeof(conv->state), "bot");
+	if (conv->state == CONV_CLOSED)
+		conv->state = CONV_BOT;
 	/* The language follows the question, but a tapped quick reply or a bare
 	 * "5" says nothing about it: keep the conversation's language then. */
 	if (!(turn->value && *turn->value) && has_letters(turn->text, turn->len))

@@ -390,7 +390,7 @@ build_response(const store_conversation *conv, const dialog_result *res, kakao_r
 	if (res->for_agent) {
 		/* A human owns the conversation and the bot stays silent, but
 		 * Kakao needs a reply: point the user at the agent again. */
-		int queued = !strcmp(conv->state, "queued");
+		int queued = conv->state == CONV_QUEUED;
 		const char *t = ko ? (queued ? "상담직원 연결을 기다리고 있어요. 남겨 주신 메시지는 "
 					       "상담직원에게 전달됩니다. 아래 '상담직원 연결'을 "
 					       "누르시면 상담직원이 카카오톡으로 답변드려요."
@@ -555,7 +555,7 @@ conversation_for(kakao *k, const char *key, int64_t member_id, store_conversatio
 {
 	bot_err rc = store_conversation_find_channel(k->st, "kakao", key, conv);
 	if (rc == BOT_OK) {
-		int human = !strcmp(conv->state, "queued") || !strcmp(conv->state, "agent");
+		int human = conv->state == CONV_QUEUED || conv->state == CONV_AGENT;
 		if (conv->member_id == member_id || human)
 			return BOT_OK;
 		log_msg(LOG_INFO, conv->id, "KakaoTalk link changed: starting a new conversation");

@@ -1,8 +1,8 @@
 /* KakaoTalk: a Kakao i Open Builder skill (POST /kakao/skill). This module
  * turns a SkillPayload into a dialogue turn and the turn's replies into a
- * SkillResponse. It is transport-free: server.c reads the HTTP request, opens
- * the store batch, calls kakao_handle(), and sends the response only after
- * the batch has committed. */
+ * SkillResponse. It is transport-free: net/http.c reads the HTTP request,
+ * opens the store batch, calls kakao_handle(), and sends the response only
+ * after the batch has committed. */
 #ifndef BOT_KAKAO_H
 #define BOT_KAKAO_H
 

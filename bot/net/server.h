@@ -1,6 +1,6 @@
-/* The network side: libwebsockets glue for HTTP (health, static pages, demo
- * cast, KakaoTalk skill) and the WebSocket endpoints. The only module, with
- * its HTTP helpers, that includes libwebsockets. */
+/* The network side (net/): libwebsockets for HTTP (health, static pages,
+ * demo cast, KakaoTalk skill) and the WebSocket endpoints. server.c, ws.c,
+ * http.c and wsguard.c are the only files that include libwebsockets. */
 #ifndef BOT_SERVER_H
 #define BOT_SERVER_H
 

@@ -11,10 +11,11 @@
  * recv() (lws_ssl_capable_read_no_ssl(), lib/core-net/output.c), and an
  * executable's own recv() is the one libwebsockets.so binds to. So this
  * module defines recv(), follows the frame headers of the WebSocket
- * connections server.c tells it about, and fails the read that carries an
- * unmasked frame; server.c then has lws close with 1002.
+ * connections ws.c tells it about, and fails the read that carries an
+ * unmasked frame; ws.c then has lws close with 1002.
  *
- * Per socket, by descriptor (server.c drives it from the lws callbacks):
+ * Per socket, by descriptor (server.c and ws.c drive it from the lws
+ * callbacks):
  *   wsguard_http(fd)       at accept: an HTTP connection. Its reads never go
  *                          past the end of a request's header block, so when
  *                          lws upgrades it has read the upgrade request and

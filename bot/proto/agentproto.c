@@ -1,10 +1,13 @@
 #include "agentproto.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "chatproto.h"
 #include "frame.h"
+
+_Static_assert(offsetof(agent_frame, root) == 0, "frame_start needs the root first");
 
 void
 agent_frame_clear(agent_frame *f)
@@ -13,7 +16,7 @@ agent_frame_clear(agent_frame *f)
 	memset(f, 0, sizeof(*f));
 }
 
-/* Conversation ids are 32 lower-case hex digits (see store.c). */
+/* Conversation ids are 32 lower-case hex digits (sq_conversation.c). */
 static int
 conversation_id_ok(const char *id)
 {
@@ -41,22 +44,20 @@ text_ok(const char *text, size_t len, char *why, size_t whylen)
 
 bot_err
 agentproto_parse(const char *buf, size_t len, agent_frame *out, const char **code, char *why,
-		 size_t whylen)
+                 size_t whylen)
 {
-	memset(out, 0, sizeof(*out));
-	json_t *root;
-	const char *type;
-	bot_err rc = frame_open(buf, len, &root, &type, code, why, whylen);
-	if (rc != BOT_OK)
-		return rc;
-	out->root = root;
 	char detail[160] = "";
 	json_error_t e;
 	json_t *text = NULL, *to = NULL;
+	const char *type;
+	bot_err rc = frame_start(out, sizeof(*out), buf, len, &type, code, why, whylen);
+	if (rc != BOT_OK)
+		return rc;
+	json_t *root = out->root;
 	if (!strcmp(type, "hello")) {
 		out->type = AGENT_HELLO;
 		if (json_unpack_ex(root, &e, JSON_STRICT, "{s:s, s:s}", "type", &type, "token",
-				   &out->token))
+		                   &out->token))
 			goto unpack;
 		return BOT_OK;
 	}
@@ -69,33 +70,34 @@ agentproto_parse(const char *buf, size_t len, agent_frame *out, const char **cod
 	if (!strcmp(type, "claim") || !strcmp(type, "resolve")) {
 		out->type = type[0] == 'c' ? AGENT_CLAIM : AGENT_RESOLVE;
 		if (json_unpack_ex(root, &e, JSON_STRICT, "{s:s, s:s}", "type", &type,
-				   "conversation", &out->conversation))
+		                   "conversation", &out->conversation))
 			goto unpack;
 	} else if (!strcmp(type, "message")) {
 		out->type = AGENT_MESSAGE;
 		if (json_unpack_ex(root, &e, JSON_STRICT, "{s:s, s:s, s:s, s:o}", "type", &type,
-				   "conversation", &out->conversation, "id", &out->id, "text",
-				   &text))
+		                   "conversation", &out->conversation, "id", &out->id, "text",
+		                   &text))
 			goto unpack;
 		if (!chatproto_client_id_ok(out->id)) {
-			snprintf(detail, sizeof(detail), "id must be 1 to %d printable ASCII characters",
-				 CHAT_MAX_CLIENT_ID);
+			snprintf(detail, sizeof(detail),
+			         "id must be 1 to %d printable ASCII characters",
+			         CHAT_MAX_CLIENT_ID);
 			goto shape;
 		}
 	} else if (!strcmp(type, "note")) {
 		out->type = AGENT_NOTE;
 		if (json_unpack_ex(root, &e, JSON_STRICT, "{s:s, s:s, s:o}", "type", &type,
-				   "conversation", &out->conversation, "text", &text))
+		                   "conversation", &out->conversation, "text", &text))
 			goto unpack;
 	} else if (!strcmp(type, "typing")) {
 		out->type = AGENT_TYPING;
 		if (json_unpack_ex(root, &e, JSON_STRICT, "{s:s, s:s, s:b}", "type", &type,
-				   "conversation", &out->conversation, "on", &out->typing_on))
+		                   "conversation", &out->conversation, "on", &out->typing_on))
 			goto unpack;
 	} else if (!strcmp(type, "transfer")) {
 		out->type = AGENT_TRANSFER;
 		if (json_unpack_ex(root, &e, JSON_STRICT, "{s:s, s:s, s:o}", "type", &type,
-				   "conversation", &out->conversation, "to", &to))
+		                   "conversation", &out->conversation, "to", &to))
 			goto unpack;
 		if (json_is_integer(to) && json_integer_value(to) > 0) {
 			out->to_agent = json_integer_value(to);

@@ -22,20 +22,20 @@ typedef enum agent_type {
 /* A validated agent frame; strings are borrowed from ROOT, which the frame
  * owns (agent_frame_clear releases it). */
 typedef struct agent_frame {
+	json_t *root; /* first (frame_start) */
 	agent_type type;
-	json_t *root;
 	const char *token;        /* hello */
 	const char *conversation; /* every frame but hello and ping */
 	const char *id;           /* message */
 	const char *text;         /* message, note */
 	size_t text_len;
-	int typing_on;            /* typing */
-	int64_t to_agent;         /* transfer: 0 = back to the queue */
+	int typing_on;    /* typing */
+	int64_t to_agent; /* transfer: 0 = back to the queue */
 } agent_frame;
 
 /* Parses LEN bytes; on failure sets *CODE (a CHAT_ERR_ code) and WHY. */
 bot_err agentproto_parse(const char *buf, size_t len, agent_frame *out, const char **code,
-			 char *why, size_t whylen);
+                         char *why, size_t whylen);
 void agent_frame_clear(agent_frame *f);
 
 #endif

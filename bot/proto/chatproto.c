@@ -1,9 +1,12 @@
 #include "chatproto.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "frame.h"
+
+_Static_assert(offsetof(chat_frame, root) == 0, "frame_start needs the root first");
 
 void
 chat_frame_clear(chat_frame *f)
@@ -27,26 +30,25 @@ chatproto_client_id_ok(const char *id)
 
 bot_err
 chatproto_parse(const char *buf, size_t len, chat_frame *out, const char **code, char *why,
-		size_t whylen)
+                size_t whylen)
 {
-	memset(out, 0, sizeof(*out));
-	json_t *root;
 	const char *type;
-	bot_err rc = frame_open(buf, len, &root, &type, code, why, whylen);
+	bot_err rc = frame_start(out, sizeof(*out), buf, len, &type, code, why, whylen);
 	if (rc != BOT_OK)
 		return rc;
-	out->root = root;
+	json_t *root = out->root;
 	json_error_t e;
 	if (!strcmp(type, "hello")) {
 		json_t *resume = NULL;
 		out->type = CHAT_HELLO;
 		if (json_unpack_ex(root, &e, JSON_STRICT, "{s:s, s:s, s?o, s?s}", "type", &type,
-				   "token", &out->token, "resume", &resume, "lang", &(const char *){0}))
+		                   "token", &out->token, "resume", &resume, "lang",
+		                   &(const char *){0}))
 			goto shape;
 		if (resume && !json_is_null(resume)) {
 			json_int_t after = 0;
 			if (json_unpack_ex(resume, &e, JSON_STRICT, "{s:s, s?I}", "conversation",
-					   &out->resume_conversation, "after_seq", &after))
+			                   &out->resume_conversation, "after_seq", &after))
 				goto shape;
 			if (after < 0) {
 				snprintf(e.text, sizeof(e.text), "after_seq must not be negative");
@@ -61,11 +63,12 @@ chatproto_parse(const char *buf, size_t len, chat_frame *out, const char **code,
 		out->type = CHAT_MESSAGE;
 		json_t *text = NULL;
 		if (json_unpack_ex(root, &e, JSON_STRICT, "{s:s, s:s, s:o, s?s}", "type", &type,
-				   "id", &out->id, "text", &text, "value", &out->value))
+		                   "id", &out->id, "text", &text, "value", &out->value))
 			goto shape;
 		if (!chatproto_client_id_ok(out->id)) {
 			snprintf(e.text, sizeof(e.text),
-				 "id must be 1 to %d printable ASCII characters", CHAT_MAX_CLIENT_ID);
+			         "id must be 1 to %d printable ASCII characters",
+			         CHAT_MAX_CLIENT_ID);
 			goto shape;
 		}
 		if (!json_is_string(text)) {
@@ -80,7 +83,7 @@ chatproto_parse(const char *buf, size_t len, chat_frame *out, const char **code,
 		}
 		if (out->text_len > CHAT_MAX_TEXT) {
 			snprintf(e.text, sizeof(e.text), "text is longer than %d bytes",
-				 CHAT_MAX_TEXT);
+			         CHAT_MAX_TEXT);
 			goto shape;
 		}
 		if (memchr(out->text, 0, out->text_len)) {
@@ -96,7 +99,7 @@ chatproto_parse(const char *buf, size_t len, chat_frame *out, const char **code,
 	if (!strcmp(type, "typing")) {
 		out->type = CHAT_TYPING;
 		if (json_unpack_ex(root, &e, JSON_STRICT, "{s:s, s:b}", "type", &type, "on",
-				   &out->typing_on))
+		                   &out->typing_on))
 			goto shape;
 		return BOT_OK;
 	}
@@ -104,7 +107,7 @@ chatproto_parse(const char *buf, size_t len, chat_frame *out, const char **code,
 		out->type = CHAT_RATING;
 		json_int_t score = 0;
 		if (json_unpack_ex(root, &e, JSON_STRICT, "{s:s, s:I}", "type", &type, "score",
-				   &score))
+		                   &score))
 			goto shape;
 		out->rating = score >= 1 && score <= 5 ? (int)score : 0;
 		if (out->rating == 0) {
@@ -127,13 +130,4 @@ shape:
 	rc = frame_bad_shape(type, e.text, code, why, whylen);
 	chat_frame_clear(out);
 	return rc;
-}
-
-char *
-chatproto_error(const char *code, const char *message)
-{
-	json_t *o = json_pack("{s:s, s:s, s:s}", "type", "error", "code", code, "message", message);
-	char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
-	json_decref(o);
-	return s;
 }

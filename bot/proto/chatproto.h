@@ -1,5 +1,6 @@
 /* The customer chat protocol (WS /ws/chat): parsing and validating client
- * frames, and building server frames. Transport-free so it can be fuzzed and
+ * frames (the server's frames are built in chatsend.h), and the error codes
+ * both WebSocket endpoints send. Transport-free so it can be fuzzed and
  * unit-tested alone. The contract is documented in bot/PROTOCOL.md. */
 #ifndef BOT_CHATPROTO_H
 #define BOT_CHATPROTO_H
@@ -9,7 +10,7 @@
 #include <jansson.h>
 #include "err.h"
 
-#define CHAT_MAX_TEXT 4096   /* bytes of customer text in one message */
+#define CHAT_MAX_TEXT 4096 /* bytes of customer text in one message */
 #define CHAT_MAX_CLIENT_ID 64
 
 typedef enum chat_type {
@@ -23,8 +24,8 @@ typedef enum chat_type {
 /* A validated client frame. Strings are borrowed from ROOT, which the frame
  * owns; release with chat_frame_clear(). */
 typedef struct chat_frame {
+	json_t *root; /* first (frame_start) */
 	chat_type type;
-	json_t *root;
 	/* hello */
 	const char *token;
 	int has_resume;
@@ -55,7 +56,7 @@ typedef struct chat_frame {
 /* Parses LEN bytes. On failure returns BOT_ERR_PARSE or BOT_ERR_INVAL and
  * points *CODE at one of the CHAT_ERR_ codes and writes a reason in WHY. */
 bot_err chatproto_parse(const char *buf, size_t len, chat_frame *out, const char **code, char *why,
-			size_t whylen);
+                        size_t whylen);
 void chat_frame_clear(chat_frame *frame);
 
 #define CHAT_ERR_NOT_FOUND "not_found"
@@ -65,8 +66,5 @@ void chat_frame_clear(chat_frame *frame);
 
 /* Client message ids: 1 to CHAT_MAX_CLIENT_ID printable ASCII characters. */
 int chatproto_client_id_ok(const char *id);
-
-/* {"type":"error","code":CODE,"message":MESSAGE}, as a malloc'd string. */
-char *chatproto_error(const char *code, const char *message);
 
 #endif

@@ -1,12 +1,13 @@
 #include "frame.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "chatproto.h"
 
 bot_err
 frame_open(const char *buf, size_t len, json_t **root, const char **type, const char **code,
-	   char *why, size_t whylen)
+           char *why, size_t whylen)
 {
 	*root = NULL;
 	*type = NULL;
@@ -29,6 +30,14 @@ frame_open(const char *buf, size_t len, json_t **root, const char **type, const 
 	*root = r;
 	*type = t;
 	return BOT_OK;
+}
+
+bot_err
+frame_start(void *frame, size_t size, const char *buf, size_t len, const char **type,
+            const char **code, char *why, size_t whylen)
+{
+	memset(frame, 0, size);
+	return frame_open(buf, len, (json_t **)frame, type, code, why, whylen);
 }
 
 bot_err

@@ -24,7 +24,13 @@
  * object with a string "type" ("frame: " FRAME_UNTYPED in WHY). *CODE points
  * at a static string; WHY gets at most WHYLEN bytes, NUL included. */
 bot_err frame_open(const char *buf, size_t len, json_t **root, const char **type, const char **code,
-		   char *why, size_t whylen);
+                   char *why, size_t whylen);
+
+/* The start of every parser: zeroes FRAME (SIZE bytes; a frame struct whose
+ * first member is its json_t *root) and opens BUF into its root as
+ * frame_open() does. */
+bot_err frame_start(void *frame, size_t size, const char *buf, size_t len, const char **type,
+                    const char **code, char *why, size_t whylen);
 
 /* Refusals once a frame is open: "TYPE frame: DETAIL" with *CODE bad_shape,
  * and "unknown frame type ..." with *CODE unknown_type. Both return
@@ -32,7 +38,7 @@ bot_err frame_open(const char *buf, size_t len, json_t **root, const char **type
  * that points into the frame's root must be worded before the root is
  * released. */
 bot_err frame_bad_shape(const char *type, const char *detail, const char **code, char *why,
-			size_t whylen);
+                        size_t whylen);
 bot_err frame_unknown_type(const char *type, const char **code, char *why, size_t whylen);
 
 #endif

@@ -1,15 +1,15 @@
 /* The database handle's VFS when the store reads the whole file into memory
- * (store_options.warm_cache); it also gathers the WAL's writes. Like
- * bulkload.c, this file includes sqlite3.h besides store.c: a VFS is written
- * against SQLite's VFS interface.
+ * (store_options.warm_cache); it also gathers the WAL's writes. Like the
+ * sq_*.c files and bulkload.c, it includes sqlite3.h: a VFS is written
+ * against SQLite's VFS interface. Part of the SQLite backend (sq.h).
  *
- * Why it exists. At a million accounts (2.4 GB) an answer reads pages that
- * no page cache of a sensible size holds: each is a pread. SQLite's own
- * memory mapping (PRAGMA mmap_size) would read them in place, but SQLite
- * unmaps the file whenever it sees that another connection changed it
- * (pagerBeginReadTransaction -> xUnfetch(NULL)): each page is then a new
- * page fault, about 3.5 us on the benchmark VM. Its mapping is also capped
- * at 2 GB in Debian's build (SQLITE_MAX_MMAP_SIZE).
+ * Why it exists. In a large database (a million accounts are 2.4 GB) an
+ * answer reads pages that no page cache of a sensible size holds: each is a
+ * pread. SQLite's own memory mapping (PRAGMA mmap_size) would read them in
+ * place, but SQLite unmaps the file whenever it sees that another
+ * connection changed it (pagerBeginReadTransaction -> xUnfetch(NULL)): each
+ * page is then a new page fault. Its mapping is also capped at 2 GB in
+ * Debian's build (SQLITE_MAX_MMAP_SIZE).
  *
  * What it changes. The main database file of a handle opened with this VFS is
  * mapped once, at open, and the mapping is kept until the handle closes:

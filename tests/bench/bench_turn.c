@@ -30,6 +30,7 @@
 #include "intent.h"
 #include "log.h"
 #include "store.h"
+#include "wiring.h"
 
 static int64_t
 cpu_ns(void)
@@ -83,19 +84,15 @@ main(int argc, char **argv)
 		return 1;
 	}
 	char err[512] = "";
-	store *st = NULL;
-	intent_set *set = NULL;
-	answer_engine *eng = NULL;
-	dialog *dlg = NULL;
+	wiring w;
 	/* As the daemon: no checkpoint inside a commit, one a second instead. */
 	store_options so = {.path = db, .load_demo = demo, .manual_checkpoint = 1};
-	if (store_open(&so, &st, err, sizeof(err)) != BOT_OK ||
-	    intent_set_load_dir(dir, &set, err, sizeof(err)) != BOT_OK ||
-	    answer_engine_new(set, st, &eng, err, sizeof(err)) != BOT_OK ||
-	    dialog_new(st, set, eng, &dlg) != BOT_OK) {
-		fprintf(stderr, "bench_turn: %s\n", err[0] ? err : "cannot start the dialog");
+	if (wiring_open(&so, dir, &w, err, sizeof(err)) != BOT_OK) {
+		fprintf(stderr, "bench_turn: %s\n", err);
 		return 1;
 	}
+	store *st = w.st;
+	dialog *dlg = w.dlg;
 	store_conversation *convs = calloc((size_t)n_conv, sizeof(*convs));
 	if (!convs || store_batch_begin(st) != BOT_OK)
 		return 1;
@@ -158,10 +155,7 @@ main(int argc, char **argv)
 	       (double)checkpoint_max / 1e3, escalated, failed,
 	       batch, n_conv);
 	free(convs);
-	dialog_free(dlg);
-	answer_engine_free(eng);
-	intent_set_free(set);
-	store_close(st);
+	wiring_close(&w);
 	bench_questions_free(&qs);
 	return failed ? 1 : 0;
 usage:

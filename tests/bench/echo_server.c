@@ -1,5 +1,5 @@
 /* echo_server: the limit of botd's stack. A minimal libwebsockets server
- * built from the same library and with the same shape as bot/server.c (one
+ * built from the same library and with the same shape as bot/net/ (one
  * protocol, one event-loop thread, per-session outbound queue, one lws_write
  * per WRITEABLE callback with LWS_PRE headroom) that sends every text
  * message straight back. No parsing, no database: what remains is the cost

@@ -99,7 +99,7 @@ describe('garbage', () => {
   });
 });
 
-describe('handshake checks lws 4.1 does not make (server.c makes them)', () => {
+describe('handshake checks lws 4.1 does not make (net/ws.c makes them)', () => {
   // RFC 6455 4.2.1/4.2.2: a missing or unsupported Sec-WebSocket-Version is
   // 400/426, a Sec-WebSocket-Key that is not 16 base64-encoded bytes is 400.
   const bad = {

@@ -248,9 +248,9 @@ describe('control frames and fragmentation that are valid', () => {
 });
 
 describe('what libwebsockets 4.1 leaves to the daemon', () => {
-  // lws 4.1 accepts unmasked client frames (bot/wsguard.c fails them) and
-  // keeps calling the writeable callback after its own Close (server.c drops
-  // the queue when lws starts closing).
+  // lws 4.1 accepts unmasked client frames (bot/net/wsguard.c fails them) and
+  // keeps calling the writeable callback after its own Close (bot/net/ws.c
+  // drops the queue when lws starts closing).
   test('an unmasked client frame fails the connection (RFC 6455 5.1: 1002)', async () => {
     await expectClose([frame({ mask: false, payload: '{"type":"ping"}' })], [1002]);
   });

@@ -23,10 +23,7 @@ static const struct {
 static void
 demo_stack_close(void)
 {
-	dialog_free(stack.dlg);
-	answer_engine_free(stack.ans);
-	intent_set_free(stack.set);
-	store_close(stack.st);
+	wiring_close(&stack.w);
 	char p[160];
 	const char *sfx[] = {"", "-wal", "-shm", "-journal"};
 	for (size_t i = 0; i < 4; i++) {
@@ -45,13 +42,12 @@ demo_stack_open(const char *target)
 		abort();
 	snprintf(path, sizeof(path), "%s/fuzz.db", dbdir);
 	store_options so = {.path = path, .load_demo = 1};
-	if (store_open(&so, &stack.st, err, sizeof(err)) != BOT_OK ||
-	    intent_set_load_dir(fuzz_intents_dir(), &stack.set, err, sizeof(err)) != BOT_OK ||
-	    answer_engine_new(stack.set, stack.st, &stack.ans, err, sizeof(err)) != BOT_OK ||
-	    dialog_new(stack.st, stack.set, stack.ans, &stack.dlg) != BOT_OK) {
+	if (wiring_open(&so, fuzz_intents_dir(), &stack.w, err, sizeof(err)) != BOT_OK) {
 		fprintf(stderr, "%s: setup failed: %s\n", target, err);
 		abort();
 	}
+	stack.st = stack.w.st;
+	stack.dlg = stack.w.dlg;
 	atexit(demo_stack_close);
 	return &stack;
 }

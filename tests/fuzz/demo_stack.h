@@ -1,4 +1,5 @@
-/* The bot's dialogue stack (store, intents, answers, dialog) on the demo
+/* The bot's dialogue stack (store, intents, answers, dialog, wired by
+ * bot/app/wiring.c as for the daemon) on the demo
  * database, for the targets that run whole customer turns (fuzz_dispatch,
  * fuzz_kakao), and the authorisation check they share: a reply never names
  * another member's ad account. Built from demo_stack.c into those targets
@@ -11,12 +12,12 @@
 #include "dialog.h"
 #include "intent.h"
 #include "store.h"
+#include "wiring.h"
 
 typedef struct demo_stack {
-	store *st;
-	intent_set *set;
-	answer_engine *ans;
-	dialog *dlg;
+	wiring w;     /* built by wiring.c, as the daemon's */
+	store *st;    /* w.st */
+	dialog *dlg;  /* w.dlg */
 } demo_stack;
 
 /* Builds the stack on a fresh copy of the demo database in a temporary

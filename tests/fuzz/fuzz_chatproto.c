@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "chatproto.h"
+#include "chatsend.h"
 #include "fuzz_common.h"
 
 static int
@@ -31,7 +32,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* The error reply must always be buildable (the reason may hold
 		 * arbitrary bytes of the input; jansson refuses invalid UTF-8, and
 		 * the server must cope with a NULL here). */
-		free(chatproto_error(code, why));
+		free(chatsend_error(code, why));
 		return 0;
 	}
 	switch (f.type) {

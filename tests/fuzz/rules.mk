@@ -15,10 +15,11 @@ FUZZ_BINS     := $(patsubst %,$(FUZZ_BUILD)/fuzz_%,$(FUZZ_TARGETS))
 # coverage instrumentation (fuzzer-no-link) and both sanitizers.
 FUZZ_SAN      := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
-# Everything but the lws glue (server.o, and wsguard.o, which defines recv())
-# and main.o: the targets are transport-free.
+# Everything but the network side (bot/net: lws, and wsguard.o, which
+# defines recv()) and main.o: the targets are transport-free.
+FUZZ_NET_OBJS := $(addprefix $(BUILD)/obj/,$(notdir $(patsubst %.c,%.o,$(wildcard bot/net/*.c))))
 FUZZ_LIB_OBJS := $(patsubst $(BUILD)/obj/%,$(FUZZ_BUILD)/obj/%,\
-	$(filter-out $(BUILD)/obj/server.o $(BUILD)/obj/wsguard.o,$(LIB_OBJS)) $(EMBED_OBJ))
+	$(filter-out $(FUZZ_NET_OBJS),$(LIB_OBJS)) $(EMBED_OBJ))
 # Replay of corpora: leaks count, the first report stops the run.
 FUZZ_ENV      := ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 BOTD_INTENTS=$(abspath intents)

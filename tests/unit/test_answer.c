@@ -1,8 +1,8 @@
-/* Unit tests of the answer module (bot/answer.c). The store, the intent set
- * and the clock are replaced by small fakes defined here, so the test links
- * only answer.o and template.o and can watch every query and its parameters:
- * which account is used, that an unlinked user never reaches a query, and how
- * periods turn into UTC ranges. Real data is covered by tests/golden. */
+/* Unit tests of the answer module (bot/answer.c). The store and the intent
+ * set are replaced by small fakes defined here, so the test links only
+ * answer.o and template.o (and the clock, as every unit test) and can watch
+ * every query and its parameters: which account is used, that an unlinked
+ * user never reaches a query, and how periods turn into UTC ranges. Real data is covered by tests/golden. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -14,6 +14,7 @@
 #include "answer.h"
 #include "clock.h"
 #include "log.h"
+#include "queryjson.h"
 
 /* ---- fakes ------------------------------------------------------------------ */
 
@@ -74,7 +75,7 @@ store_query_prepare(store *st, const char *sql, store_query **out, char *err, si
 /* Returns three rows for "rows" queries (so a cap of 2 shows "more"), one
  * row echoing the account for others. */
 bot_err
-store_query_run(store_query *q, const json_t *params, size_t max_rows, json_t **rows)
+queryjson_run(store_query *q, const json_t *params, size_t max_rows, json_t **rows)
 {
 	queries_run++;
 	json_decref(last_params);
@@ -117,33 +118,6 @@ intent_id_at(const intent_set *set, size_t i)
 	while (it && i--)
 		it = json_object_iter_next(set->specs, it);
 	return it ? json_object_iter_key(it) : NULL;
-}
-
-/* The three clock helpers answer.c uses, with the same fixed +9 h rule. */
-void
-clock_format_utc(time_t t, char *buf)
-{
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, 20, "%Y-%m-%d %H:%M:%S", &tm);
-}
-
-void
-clock_kst_tm(time_t t, struct tm *out)
-{
-	time_t local = t + CLOCK_KST_OFFSET;
-	gmtime_r(&local, out);
-}
-
-time_t
-clock_kst_midnight(int year, int month, int day)
-{
-	struct tm tm;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = year - 1900;
-	tm.tm_mon = month - 1;
-	tm.tm_mday = day;
-	return timegm(&tm) - CLOCK_KST_OFFSET;
 }
 
 /* ---- fixtures ----------------------------------------------------------------- */

@@ -342,25 +342,6 @@ test_client_id_ok(void **state)
 	assert_false(chatproto_client_id_ok("\xc3\xa9"));
 }
 
-static void
-test_error_frame(void **state)
-{
-	(void)state;
-	char *s = chatproto_error(CHAT_ERR_BAD_SHAPE, "message frame: \"text\" is empty\n");
-	assert_non_null(s);
-	json_error_t jerr;
-	json_t *o = json_loads(s, 0, &jerr);
-	assert_non_null(o);
-	assert_int_equal(json_object_size(o), 3);
-	assert_string_equal(json_string_value(json_object_get(o, "type")), "error");
-	assert_string_equal(json_string_value(json_object_get(o, "code")), "bad_shape");
-	assert_string_equal(json_string_value(json_object_get(o, "message")),
-			    "message frame: \"text\" is empty\n");
-	assert_null(strchr(s, '\n')); /* compact, escaped: one frame, one line */
-	json_decref(o);
-	free(s);
-}
-
 int
 main(void)
 {
@@ -372,7 +353,6 @@ main(void)
 		cmocka_unit_test(test_bad_json_and_types),
 		cmocka_unit_test(test_reason_truncated_safely),
 		cmocka_unit_test(test_client_id_ok),
-		cmocka_unit_test(test_error_frame),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -106,6 +106,23 @@ test_format_utc(void **state)
 	assert_string_equal(buf, "2027-12-31 23:59:59");
 }
 
+/* ISO 8601 is the stored form with a T and a Z, and parses back. */
+static void
+test_format_iso(void **state)
+{
+	(void)state;
+	char buf[CLOCK_ISO_LEN];
+	memset(buf, 'x', sizeof(buf));
+	clock_format_iso(MON_0302 + 10 * 3600 + 5 * 60 + 9, buf);
+	assert_string_equal(buf, "2026-03-02T10:05:09Z");
+	clock_format_iso(0, buf);
+	assert_string_equal(buf, "1970-01-01T00:00:00Z");
+	time_t t;
+	assert_int_equal(clock_parse_utc("2027-12-31T23:59:59Z", &t), BOT_OK);
+	clock_format_iso(t, buf);
+	assert_string_equal(buf, "2027-12-31T23:59:59Z");
+}
+
 static void
 test_kst_date_across_midnight(void **state)
 {
@@ -211,6 +228,7 @@ main(void)
 		cmocka_unit_test(test_parse_rejects),
 		cmocka_unit_test(test_format_utc),
 		cmocka_unit_test(test_format_utc_matches_libc),
+		cmocka_unit_test(test_format_iso),
 		cmocka_unit_test(test_kst_date_across_midnight),
 		cmocka_unit_test(test_kst_tm),
 		cmocka_unit_test(test_kst_midnight),

@@ -10,6 +10,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "demo_bot.h"
+
 #include "clock.h"
 #include "dialog.h"
 #include "hours.h"
@@ -19,52 +21,19 @@
 #define T0 ((time_t)1772413200)
 
 typedef struct fixture {
-	char dir[64];
-	char db[128];
-	store *st;
-	intent_set *intents;
-	answer_engine *answers;
-	dialog *dlg;
+	demo_bot bot;
+	store *st;   /* bot.w.st */
+	dialog *dlg; /* bot.w.dlg */
 } fixture;
-
-static void
-remove_db(const char *path)
-{
-	char p[300];
-	unlink(path);
-	snprintf(p, sizeof(p), "%.200s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%.200s-shm", path);
-	unlink(p);
-}
 
 static int
 setup(void **state)
 {
-	clock_set_fixed(T0);
-	log_set_level(LOG_ERROR);
 	fixture *f = calloc(1, sizeof(*f));
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_dialog.XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (demo_bot_open(&f->bot, "test_dialog", T0))
 		return -1;
-	snprintf(f->db, sizeof(f->db), "%s/botd.db", f->dir);
-	char err[512];
-	store_options opt = {.path = f->db, .load_demo = 1};
-	if (store_open(&opt, &f->st, err, sizeof(err)) != BOT_OK) {
-		fprintf(stderr, "store_open: %s\n", err);
-		return -1;
-	}
-	const char *dir = getenv("BOTD_INTENTS") ? getenv("BOTD_INTENTS") : "intents";
-	if (intent_set_load_dir(dir, &f->intents, err, sizeof(err)) != BOT_OK) {
-		fprintf(stderr, "intents (run from the repository root): %s\n", err);
-		return -1;
-	}
-	if (answer_engine_new(f->intents, f->st, &f->answers, err, sizeof(err)) != BOT_OK) {
-		fprintf(stderr, "answers: %s\n", err);
-		return -1;
-	}
-	if (dialog_new(f->st, f->intents, f->answers, &f->dlg) != BOT_OK)
-		return -1;
+	f->st = f->bot.w.st;
+	f->dlg = f->bot.w.dlg;
 	*state = f;
 	return 0;
 }
@@ -73,14 +42,8 @@ static int
 teardown(void **state)
 {
 	fixture *f = *state;
-	dialog_free(f->dlg);
-	answer_engine_free(f->answers);
-	intent_set_free(f->intents);
-	store_close(f->st);
-	remove_db(f->db);
-	rmdir(f->dir);
+	demo_bot_close(&f->bot);
 	free(f);
-	clock_set_fixed(0);
 	return 0;
 }
 
@@ -94,8 +57,8 @@ new_conv(fixture *f, int64_t member, store_conversation *c)
 
 /* One customer turn in its own committed batch. */
 static bot_err
-turn(fixture *f, store_conversation *c, const char *client_id, const char *text,
-     const char *value, dialog_result *res)
+turn(fixture *f, store_conversation *c, const char *client_id, const char *text, const char *value,
+     dialog_result *res)
 {
 	dialog_turn t = {.client_id = client_id, .text = text, .len = strlen(text), .value = value};
 	assert_int_equal(store_batch_begin(f->st), BOT_OK);
@@ -132,7 +95,7 @@ test_greeting(void **state)
 	/* The replies are stored. */
 	assert_int_equal(store_conversation_get(f->st, c.id, &g), BOT_OK);
 	assert_int_equal(g.last_seq, last);
-	assert_string_equal(g.state, "bot");
+	assert_string_equal(conv_state_name(g.state), "bot");
 
 	/* A retry of the same client id: the stored seq, no second answer. */
 	assert_int_equal(turn(f, &c, "c-1", "안녕하세요", NULL, &res), BOT_OK);
@@ -183,8 +146,8 @@ test_two_misses_escalate(void **state)
 	assert_true(json_array_size(qr) >= 1);
 	int has_agent = 0;
 	for (size_t i = 0; i < json_array_size(qr); i++)
-		has_agent |= !strcmp(json_string_value(json_object_get(json_array_get(qr, i), "value")),
-				     "agent");
+		has_agent |= !strcmp(
+		    json_string_value(json_object_get(json_array_get(qr, i), "value")), "agent");
 	assert_true(has_agent);
 	dialog_result_clear(&res);
 	assert_int_equal(c.misses, 1);
@@ -199,12 +162,11 @@ test_two_misses_escalate(void **state)
 	assert_int_equal(store_queue_position(f->st, c.id, &pos), BOT_OK);
 	assert_int_equal(pos, 1);
 	assert_int_equal(store_conversation_get(f->st, c.id, &g), BOT_OK);
-	assert_string_equal(g.state, "queued");
-	json_t *q = NULL;
+	assert_string_equal(conv_state_name(g.state), "queued");
+	store_queue_list q;
 	assert_int_equal(store_queue_waiting(f->st, 0, &q), BOT_OK);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(q, 0), "reason")),
-			    "not_understood");
-	json_decref(q);
+	assert_string_equal(q.items[0].reason, "not_understood");
+	store_queue_list_clear(&q);
 
 	/* From now on the messages are for the agent; the bot stays silent. */
 	assert_int_equal(turn(f, &c, "m-3", "무상캐시 얼마 남았어요?", NULL, &res), BOT_OK);
@@ -243,7 +205,7 @@ test_agent_request(void **state)
 	assert_int_equal(turn(f, &c, "a-1", "상담원 연결해 주세요", NULL, &res), BOT_OK);
 	assert_non_null(res.escalated);
 	assert_string_equal(res.escalated, "agent_request");
-	assert_string_equal(c.state, "queued");
+	assert_string_equal(conv_state_name(c.state), "queued");
 	dialog_result_clear(&res);
 
 	/* The quick-reply value "agent" does the same. */
@@ -285,15 +247,16 @@ test_foreign_account_refused(void **state)
 	new_conv(f, 1, &c);
 	dialog_result res;
 	/* 102 belongs to member 2; 107 to 7 (6 left it); 999 does not exist. */
-	static const char *const values[] = {"account:102", "account:107", "account:999",
-					     "account:0",   "account:-101", "account:101x",
-					     "account:",    "account: 102", "account:+102", "account:0102"};
+	static const char *const values[] = {
+	    "account:102",  "account:107", "account:999",  "account:0",    "account:-101",
+	    "account:101x", "account:",    "account: 102", "account:+102", "account:0102"};
 	char id[16];
 	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
 		snprintf(id, sizeof(id), "f-%zu", i);
 		assert_int_equal(turn(f, &c, id, "서연뷰티 (3022914)", values[i], &res), BOT_OK);
 		if (c.account_id != 0)
-			fail_msg("value \"%s\" chose account %lld", values[i], (long long)c.account_id);
+			fail_msg("value \"%s\" chose account %lld", values[i],
+			         (long long)c.account_id);
 		assert_true(res.n_replies >= 1);
 		dialog_result_clear(&res);
 		assert_int_equal(store_conversation_get(f->st, c.id, &g), BOT_OK);
@@ -379,7 +342,7 @@ test_rating_after_resolve(void **state)
 	dialog_result_clear(&res);
 	assert_int_equal(store_batch_begin(f->st), BOT_OK);
 	assert_int_equal(store_handoff_claim(f->st, c.id, 2), BOT_OK);
-	assert_int_equal(store_handoff_release(f->st, c.id, "resolved", 0), BOT_OK);
+	assert_int_equal(store_handoff_release(f->st, c.id, STORE_RELEASE_RESOLVED, 0), BOT_OK);
 	assert_int_equal(store_conversation_get(f->st, c.id, &c), BOT_OK);
 	assert_int_equal(dialog_handoff_event(f->dlg, &c, DIALOG_RESOLVED, &res), BOT_OK);
 	assert_int_equal(store_batch_commit(f->st), BOT_OK);
@@ -387,7 +350,7 @@ test_rating_after_resolve(void **state)
 	json_t *qr = res.replies[0].quick_replies;
 	assert_int_equal(json_array_size(qr), 5);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(qr, 4), "value")),
-			    "rating:5");
+	                    "rating:5");
 	dialog_result_clear(&res);
 
 	assert_int_equal(turn(f, &c, "y-2", "5", "rating:4", &res), BOT_OK);
@@ -447,19 +410,19 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_greeting, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_language_follows_question, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_two_misses_escalate, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_understood_turn_resets_misses, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_agent_request, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_escalation_outside_hours, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_foreign_account_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pending_question_answered_after_choice, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_rating_value_without_handoff, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rating_after_resolve, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_requeued_event, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_values_are_text, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_greeting, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_language_follows_question, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_two_misses_escalate, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_understood_turn_resets_misses, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_agent_request, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_escalation_outside_hours, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_foreign_account_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_pending_question_answered_after_choice, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_rating_value_without_handoff, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_rating_after_resolve, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_requeued_event, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_unknown_values_are_text, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

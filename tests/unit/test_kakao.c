@@ -41,7 +41,7 @@ static int script_n;
 static int script_qr; /* quick replies to add to the first reply */
 static const char *script_escalated;
 static int script_for_agent;
-static const char *script_state = "bot";
+static conv_state script_state = CONV_BOT;
 
 bot_err
 store_kakao_member(store *st, const char *bot_user_key, int64_t *member_id)
@@ -71,7 +71,7 @@ store_conversation_create(store *st, int64_t member_id, const char *channel,
 	snprintf(out->id, sizeof(out->id), "conv%028d", ++created);
 	out->member_id = member_id;
 	snprintf(out->channel, sizeof(out->channel), "%s", channel);
-	snprintf(out->state, sizeof(out->state), "bot");
+	out->state = CONV_BOT;
 	snprintf(out->lang, sizeof(out->lang), "ko");
 	return BOT_OK;
 }
@@ -89,7 +89,7 @@ dialog_customer_turn(dialog *dlg, store_conversation *conv, const dialog_turn *t
 	}
 	seen_member = conv->member_id;
 	snprintf(seen_text, sizeof(seen_text), "%.*s", (int)turn->len, turn->text);
-	snprintf(conv->state, sizeof(conv->state), "%s", script_state);
+	conv->state = script_state;
 	res->for_agent = script_for_agent;
 	res->escalated = script_escalated;
 	for (int i = 0; i < script_n; i++) {
@@ -143,7 +143,7 @@ setup(void **state)
 	script_qr = 0;
 	script_escalated = NULL;
 	script_for_agent = 0;
-	script_state = "bot";
+	script_state = CONV_BOT;
 	kakao *k = NULL;
 	assert_int_equal(kakao_new(&cfg, &the_store, &the_dialog, &k), BOT_OK);
 	*state = k;
@@ -386,7 +386,7 @@ test_link_change_starts_new_conversation(void **state)
 	memset(&existing, 0, sizeof(existing));
 	snprintf(existing.id, sizeof(existing.id), "old");
 	existing.member_id = 7;
-	snprintf(existing.state, sizeof(existing.state), "bot");
+	existing.state = CONV_BOT;
 	have_existing = 1;
 	int st;
 	json_decref(ask(*state, "안녕", "user-x", &st));
@@ -400,7 +400,7 @@ test_link_change_starts_new_conversation(void **state)
 
 	/* A human owns it: kept even though the link changed. */
 	existing.member_id = 7;
-	snprintf(existing.state, sizeof(existing.state), "agent");
+	existing.state = CONV_AGENT;
 	json_decref(ask(*state, "안녕", "user-x", &st));
 	assert_int_equal(created, 1);
 }
@@ -476,7 +476,7 @@ test_escalation_has_operator_button(void **state)
 	script_texts[1] = "상담직원에게 연결해 드릴게요.";
 	script_n = 2;
 	script_escalated = "needs_human";
-	script_state = "queued";
+	script_state = CONV_QUEUED;
 	kakao_response r;
 	char *b = payload("재발행", "user-a", NULL);
 	int st;
@@ -501,7 +501,7 @@ test_for_agent_points_at_agent(void **state)
 {
 	script_n = 0;
 	script_for_agent = 1;
-	script_state = "agent";
+	script_state = CONV_AGENT;
 	kakao_response r;
 	char *b = payload("여보세요", "user-a", NULL);
 	int st;

@@ -11,10 +11,13 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <cmocka.h>
+
+#include "unit_helpers.h"
 #include <sqlite3.h>
 
 #include "clock.h"
 #include "log.h"
+#include "queryjson.h"
 #include "store.h"
 
 extern const int embedded_migration_count;
@@ -26,18 +29,6 @@ extern const char embedded_schema_sql[];
 static char dir[64];
 static char dbpath[128];
 static char err[512];
-
-/* Removes the database and its WAL files. */
-static void
-remove_db(const char *path)
-{
-	char p[300];
-	unlink(path);
-	snprintf(p, sizeof(p), "%.200s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%.200s-shm", path);
-	unlink(p);
-}
 
 static store *
 open_demo(const char *path, int demo)
@@ -100,24 +91,47 @@ append(store *st, store_conversation *c, const char *sender, const char *client_
 
 /* ---- open ----------------------------------------------------------------- */
 
+/* What store_demo_cast() showed. */
+typedef struct cast_seen {
+	int members, agents;
+	int64_t first_id;
+	char first_name[64];
+	int first_has_scenario;
+} cast_seen;
+
+static int
+cast_member(void *ctx, const store_cast_member *m)
+{
+	cast_seen *c = ctx;
+	if (c->members++ == 0) {
+		c->first_id = m->id;
+		snprintf(c->first_name, sizeof(c->first_name), "%s", m->name);
+		c->first_has_scenario = m->scenario && *m->scenario;
+	}
+	return 0;
+}
+
+static int
+cast_agent(void *ctx, int64_t id, const char *name)
+{
+	((cast_seen *)ctx)->agents++;
+	return 0;
+}
+
 static void
 test_open_creates_schema(void **state)
 {
 	store *st = *state;
 	assert_int_equal(store_schema_version(st), 1 + embedded_migration_count);
 	assert_int_equal(store_check_writable(st), BOT_OK);
-	json_t *cast = NULL;
-	assert_int_equal(store_demo_cast(st, &cast), BOT_OK);
-	json_t *members = json_object_get(cast, "members");
-	json_t *agents = json_object_get(cast, "agents");
-	assert_int_equal(json_array_size(members), 11);
-	assert_int_equal(json_array_size(agents), 3);
-	json_t *m1 = json_array_get(members, 0);
-	assert_int_equal(json_integer_value(json_object_get(m1, "id")), 1);
-	assert_string_equal(json_string_value(json_object_get(m1, "name")), "김민준");
-	assert_true(json_is_array(json_object_get(m1, "accounts")));
-	assert_non_null(json_string_value(json_object_get(m1, "scenario")));
-	json_decref(cast);
+	cast_seen cast;
+	memset(&cast, 0, sizeof(cast));
+	assert_int_equal(store_demo_cast(st, cast_member, cast_agent, &cast), BOT_OK);
+	assert_int_equal(cast.members, 11);
+	assert_int_equal(cast.agents, 3);
+	assert_int_equal(cast.first_id, 1);
+	assert_string_equal(cast.first_name, "김민준");
+	assert_true(cast.first_has_scenario);
 
 	/* Reopening an existing database keeps its data and version. */
 	store_close(st);
@@ -141,9 +155,10 @@ test_open_without_demo(void **state)
 	snprintf(p, sizeof(p), "%s/other.db", dir);
 	store *st = open_demo(p, 0);
 	assert_int_equal(store_schema_version(st), 1 + embedded_migration_count);
-	json_t *cast = NULL;
-	assert_int_equal(store_demo_cast(st, &cast), BOT_ERR_NOT_FOUND);
-	assert_null(cast);
+	cast_seen cast;
+	memset(&cast, 0, sizeof(cast));
+	assert_int_equal(store_demo_cast(st, cast_member, cast_agent, &cast), BOT_ERR_NOT_FOUND);
+	assert_int_equal(cast.members + cast.agents, 0);
 	char name[64];
 	assert_int_equal(store_member_name(st, 1, name, sizeof(name)), BOT_ERR_NOT_FOUND);
 	/* The schema is there: conversations can be written. */
@@ -154,7 +169,7 @@ test_open_without_demo(void **state)
 	store_close(st);
 	/* A database created without demo data does not get it later either. */
 	st = open_demo(p, 1);
-	assert_int_equal(store_demo_cast(st, &cast), BOT_ERR_NOT_FOUND);
+	assert_int_equal(store_demo_cast(st, cast_member, cast_agent, &cast), BOT_ERR_NOT_FOUND);
 	store_close(st);
 }
 
@@ -553,7 +568,7 @@ test_conversations(void **state)
 	assert_string_not_equal(a.id, b.id);
 	assert_int_equal(a.member_id, 1);
 	assert_string_equal(a.channel, "web");
-	assert_string_equal(a.state, "bot");
+	assert_string_equal(conv_state_name(a.state), "bot");
 	assert_string_equal(a.lang, "ko");
 	assert_int_equal(a.last_seq, 0);
 
@@ -563,7 +578,7 @@ test_conversations(void **state)
 	assert_int_equal(g.member_id, 1);
 	assert_int_equal(g.account_id, 0);
 	assert_string_equal(g.channel, "web");
-	assert_string_equal(g.state, "bot");
+	assert_string_equal(conv_state_name(g.state), "bot");
 	assert_string_equal(g.lang, "ko");
 	assert_int_equal(g.misses, 0);
 	assert_string_equal(g.pending, "");
@@ -575,7 +590,7 @@ test_conversations(void **state)
 
 	/* Update saves account, state, lang, misses and pending. */
 	a.account_id = 101;
-	snprintf(a.state, sizeof(a.state), "queued");
+	a.state = CONV_QUEUED;
 	snprintf(a.lang, sizeof(a.lang), "en");
 	a.misses = 2;
 	snprintf(a.pending, sizeof(a.pending), "{\"intent\":\"free_cash_status\",\"slots\":{}}");
@@ -584,7 +599,7 @@ test_conversations(void **state)
 	assert_int_equal(store_batch_commit(st), BOT_OK);
 	assert_int_equal(store_conversation_get(st, a.id, &g), BOT_OK);
 	assert_int_equal(g.account_id, 101);
-	assert_string_equal(g.state, "queued");
+	assert_string_equal(conv_state_name(g.state), "queued");
 	assert_string_equal(g.lang, "en");
 	assert_int_equal(g.misses, 2);
 	assert_string_equal(g.pending, a.pending);
@@ -599,11 +614,11 @@ test_conversations(void **state)
 	assert_string_equal(g.pending, "");
 	/* The other conversation is untouched. */
 	assert_int_equal(store_conversation_get(st, b.id, &g), BOT_OK);
-	assert_string_equal(g.state, "bot");
+	assert_string_equal(conv_state_name(g.state), "bot");
 	assert_string_equal(g.lang, "ko");
 
 	/* A state outside the schema's set is refused by the database. */
-	snprintf(b.state, sizeof(b.state), "bogus");
+	b.state = (conv_state)99;
 	assert_int_equal(store_batch_begin(st), BOT_OK);
 	assert_int_equal(store_conversation_update(st, &b), BOT_ERR_DB);
 	store_batch_rollback(st);
@@ -640,14 +655,14 @@ test_find_channel(void **state)
 			 BOT_OK);
 	assert_string_equal(g.id, k2.id);
 	/* A closed conversation is not found again. */
-	snprintf(k2.state, sizeof(k2.state), "closed");
+	k2.state = CONV_CLOSED;
 	assert_int_equal(store_batch_begin(st), BOT_OK);
 	assert_int_equal(store_conversation_update(st, &k2), BOT_OK);
 	assert_int_equal(store_batch_commit(st), BOT_OK);
 	assert_int_equal(store_conversation_find_channel(st, "kakao", "demo-kakao-user-1", &g),
 			 BOT_OK);
 	assert_string_equal(g.id, k1.id);
-	snprintf(k1.state, sizeof(k1.state), "closed");
+	k1.state = CONV_CLOSED;
 	assert_int_equal(store_batch_begin(st), BOT_OK);
 	assert_int_equal(store_conversation_update(st, &k1), BOT_OK);
 	assert_int_equal(store_batch_commit(st), BOT_OK);
@@ -686,7 +701,7 @@ collect(void *ctx, const store_message *m)
 	snprintf(c->text[i], sizeof(c->text[i]), "%s", m->text);
 	snprintf(c->intent[i], sizeof(c->intent[i]), "%s", m->intent ? m->intent : "-");
 	snprintf(c->meta[i], sizeof(c->meta[i]), "%s", m->meta ? m->meta : "-");
-	snprintf(c->created_at[i], sizeof(c->created_at[i]), "%s", m->created_at);
+	clock_format_utc(m->at, c->created_at[i]); /* the stored form */
 	c->agent_id[i] = m->agent_id;
 	return c->stop_after && c->n >= c->stop_after;
 }
@@ -817,13 +832,13 @@ test_batch(void **state)
 					     &q, err, sizeof(err)),
 			 BOT_OK);
 	json_t *params = json_pack("{s:s}", "conv", c.id), *rows = NULL;
-	assert_int_equal(store_query_run(q, params, 0, &rows), BOT_OK);
+	assert_int_equal(queryjson_run(q, params, 0, &rows), BOT_OK);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 0), "n")), 1);
 	json_decref(rows);
 	assert_int_equal(store_batch_commit(st), BOT_OK);
 	assert_false(store_batch_open(st));
 	assert_true(store_last_commit_us(st) >= 0);
-	assert_int_equal(store_query_run(q, params, 0, &rows), BOT_OK);
+	assert_int_equal(queryjson_run(q, params, 0, &rows), BOT_OK);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 0), "n")), 1);
 	json_decref(rows);
 	json_decref(params);
@@ -946,9 +961,9 @@ test_members(void **state)
 /* ---- the handoff queue --------------------------------------------------- */
 
 static const char *
-queue_conv(json_t *q, size_t i)
+queue_conv(const store_queue_list *q, size_t i)
 {
-	return json_string_value(json_object_get(json_array_get(q, i), "conversation"));
+	return q->items[i].conversation;
 }
 
 static void
@@ -974,10 +989,10 @@ test_queue_order_and_position(void **state)
 	new_conv(st, 1, &a);
 	new_conv(st, 2, &b);
 	new_conv(st, 0, &c);
-	json_t *q = NULL;
+	store_queue_list q;
 	assert_int_equal(store_queue_waiting(st, 0, &q), BOT_OK);
-	assert_int_equal(json_array_size(q), 0);
-	json_decref(q);
+	assert_int_equal(q.n, 0);
+	store_queue_list_clear(&q);
 	int pos = -1;
 	assert_int_equal(store_queue_position(st, a.id, &pos), BOT_ERR_NOT_FOUND);
 
@@ -989,9 +1004,9 @@ test_queue_order_and_position(void **state)
 					       "[{\"kind\":\"tax_invoice\"}]"),
 			 BOT_OK);
 	assert_int_equal(store_batch_commit(st), BOT_OK);
-	assert_string_equal(a.state, "queued");
+	assert_string_equal(conv_state_name(a.state), "queued");
 	assert_int_equal(store_conversation_get(st, a.id, &g), BOT_OK);
-	assert_string_equal(g.state, "queued");
+	assert_string_equal(conv_state_name(g.state), "queued");
 	clock_set_fixed(T0 + 60);
 	enqueue(st, &b, "not_understood", 0);
 	clock_set_fixed(T0 + 120);
@@ -999,33 +1014,33 @@ test_queue_order_and_position(void **state)
 
 	/* Priority first, then waiting time. */
 	assert_int_equal(store_queue_waiting(st, 0, &q), BOT_OK);
-	assert_int_equal(json_array_size(q), 3);
-	assert_string_equal(queue_conv(q, 0), c.id);
-	assert_string_equal(queue_conv(q, 1), a.id);
-	assert_string_equal(queue_conv(q, 2), b.id);
-	json_t *e = json_array_get(q, 1);
-	assert_int_equal(json_integer_value(json_object_get(e, "priority")), 0);
-	assert_string_equal(json_string_value(json_object_get(e, "reason")), "agent_request");
-	assert_string_equal(json_string_value(json_object_get(e, "intent")), "free_cash_status");
-	assert_string_equal(json_string_value(json_object_get(e, "channel")), "web");
-	assert_string_equal(json_string_value(json_object_get(e, "enqueued_at")),
-			    "2026-03-02T01:00:00Z");
-	assert_string_equal(json_string_value(json_object_get(e, "preview")), "마지막 질문");
-	json_t *m = json_object_get(e, "member");
-	assert_int_equal(json_integer_value(json_object_get(m, "id")), 1);
-	assert_string_equal(json_string_value(json_object_get(m, "name")), "김민준");
-	/* No member, no intent, no customer message: nulls. */
-	e = json_array_get(q, 0);
-	assert_true(json_is_null(json_object_get(e, "member")));
-	assert_true(json_is_null(json_object_get(e, "intent")));
-	assert_true(json_is_null(json_object_get(e, "preview")));
-	assert_int_equal(json_integer_value(json_object_get(e, "priority")), 5);
-	json_decref(q);
+	assert_int_equal(q.n, 3);
+	assert_string_equal(queue_conv(&q, 0), c.id);
+	assert_string_equal(queue_conv(&q, 1), a.id);
+	assert_string_equal(queue_conv(&q, 2), b.id);
+	const store_queue_item *e = &q.items[1];
+	assert_int_equal(e->priority, 0);
+	assert_string_equal(e->reason, "agent_request");
+	assert_string_equal(e->intent, "free_cash_status");
+	assert_string_equal(e->channel, "web");
+	char iso[CLOCK_ISO_LEN];
+	clock_format_iso(e->enqueued_at, iso);
+	assert_string_equal(iso, "2026-03-02T01:00:00Z");
+	assert_string_equal(e->preview, "마지막 질문");
+	assert_int_equal(e->member_id, 1);
+	assert_string_equal(e->member_name, "김민준");
+	/* No member, no intent, no customer message: none. */
+	e = &q.items[0];
+	assert_int_equal(e->member_id, 0);
+	assert_string_equal(e->intent, "");
+	assert_null(e->preview);
+	assert_int_equal(e->priority, 5);
+	store_queue_list_clear(&q);
 
 	assert_int_equal(store_queue_waiting(st, 2, &q), BOT_OK);
-	assert_int_equal(json_array_size(q), 2);
-	assert_string_equal(queue_conv(q, 1), a.id);
-	json_decref(q);
+	assert_int_equal(q.n, 2);
+	assert_string_equal(queue_conv(&q, 1), a.id);
+	store_queue_list_clear(&q);
 
 	assert_int_equal(store_queue_position(st, c.id, &pos), BOT_OK);
 	assert_int_equal(pos, 1);
@@ -1074,7 +1089,7 @@ test_claim_release_resolve_rate(void **state)
 	in_batch(st, BOT_ERR_NOT_FOUND, store_handoff_claim(st, "nope", 2));
 	assert_int_equal(store_batch_commit(st), BOT_OK);
 	assert_int_equal(store_conversation_get(st, a.id, &g), BOT_OK);
-	assert_string_equal(g.state, "agent");
+	assert_string_equal(conv_state_name(g.state), "agent");
 	assert_int_equal(store_handoff_owner(st, a.id, &owner), BOT_OK);
 	assert_int_equal(owner, 1);
 	int pos = 0;
@@ -1082,54 +1097,55 @@ test_claim_release_resolve_rate(void **state)
 	assert_int_equal(store_queue_position(st, b.id, &pos), BOT_OK);
 	assert_int_equal(pos, 1);
 
-	json_t *l = NULL;
+	store_id_list l;
 	assert_int_equal(store_agent_conversations(st, 1, &l), BOT_OK);
-	assert_int_equal(json_array_size(l), 1);
-	assert_string_equal(json_string_value(json_array_get(l, 0)), a.id);
-	json_decref(l);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.ids[0], a.id);
+	store_id_list_clear(&l);
 	assert_int_equal(store_agent_conversations(st, 2, &l), BOT_OK);
-	assert_int_equal(json_array_size(l), 0);
-	json_decref(l);
-	assert_int_equal(store_agents_holding(st, &l), BOT_OK);
-	assert_int_equal(json_array_size(l), 1);
-	assert_int_equal(json_integer_value(json_array_get(l, 0)), 1);
-	json_decref(l);
+	assert_int_equal(l.n, 0);
+	store_id_list_clear(&l);
+	int64_t holding[4];
+	size_t n_holding = 99;
+	assert_int_equal(store_agents_holding(st, holding, 4, &n_holding), BOT_OK);
+	assert_int_equal(n_holding, 1);
+	assert_int_equal(holding[0], 1);
 
 	/* Back to the queue: priority 10, ahead of b which waited longer. */
 	assert_int_equal(store_batch_begin(st), BOT_OK);
-	assert_int_equal(store_handoff_release(st, a.id, "queue", 0), BOT_OK);
+	assert_int_equal(store_handoff_release(st, a.id, STORE_RELEASE_REQUEUE, 0), BOT_OK);
 	assert_int_equal(store_batch_commit(st), BOT_OK);
 	assert_int_equal(store_conversation_get(st, a.id, &g), BOT_OK);
-	assert_string_equal(g.state, "queued");
+	assert_string_equal(conv_state_name(g.state), "queued");
 	assert_int_equal(store_handoff_owner(st, a.id, &owner), BOT_ERR_NOT_FOUND);
-	json_t *q = NULL;
+	store_queue_list q;
 	assert_int_equal(store_queue_waiting(st, 0, &q), BOT_OK);
-	assert_int_equal(json_array_size(q), 2);
-	assert_string_equal(queue_conv(q, 0), a.id);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(q, 0), "priority")), 10);
-	json_decref(q);
+	assert_int_equal(q.n, 2);
+	assert_string_equal(queue_conv(&q, 0), a.id);
+	assert_int_equal(q.items[0].priority, 10);
+	store_queue_list_clear(&q);
 	assert_int_equal(store_queue_position(st, a.id, &pos), BOT_OK);
 	assert_int_equal(pos, 1);
 	assert_int_equal(store_queue_position(st, b.id, &pos), BOT_OK);
 	assert_int_equal(pos, 2);
 	/* Releasing what is not claimed: not found. */
 	assert_int_equal(store_batch_begin(st), BOT_OK);
-	in_batch(st, BOT_ERR_NOT_FOUND, store_handoff_release(st, a.id, "queue", 0));
-	in_batch(st, BOT_ERR_NOT_FOUND, store_handoff_release(st, a.id, "resolved", 0));
-	in_batch(st, BOT_ERR_NOT_FOUND, store_handoff_release(st, idle.id, "agent", 2));
+	in_batch(st, BOT_ERR_NOT_FOUND, store_handoff_release(st, a.id, STORE_RELEASE_REQUEUE, 0));
+	in_batch(st, BOT_ERR_NOT_FOUND, store_handoff_release(st, a.id, STORE_RELEASE_RESOLVED, 0));
+	in_batch(st, BOT_ERR_NOT_FOUND, store_handoff_release(st, idle.id, STORE_RELEASE_MOVE, 2));
 
 	/* Claim again, move straight to agent 3. */
 	clock_set_fixed(T0 + 200);
 	assert_int_equal(store_handoff_claim(st, a.id, 2), BOT_OK);
-	assert_int_equal(store_handoff_release(st, a.id, "agent", 3), BOT_OK);
+	assert_int_equal(store_handoff_release(st, a.id, STORE_RELEASE_MOVE, 3), BOT_OK);
 	assert_int_equal(store_batch_commit(st), BOT_OK);
 	assert_int_equal(store_handoff_owner(st, a.id, &owner), BOT_OK);
 	assert_int_equal(owner, 3);
 	assert_int_equal(store_conversation_get(st, a.id, &g), BOT_OK);
-	assert_string_equal(g.state, "agent");
+	assert_string_equal(conv_state_name(g.state), "agent");
 	assert_int_equal(store_agent_conversations(st, 2, &l), BOT_OK);
-	assert_int_equal(json_array_size(l), 0);
-	json_decref(l);
+	assert_int_equal(l.n, 0);
+	store_id_list_clear(&l);
 
 	/* Nothing to rate before it is resolved. */
 	int64_t rated = 0;
@@ -1137,16 +1153,15 @@ test_claim_release_resolve_rate(void **state)
 	in_batch(st, BOT_ERR_NOT_FOUND, store_handoff_rate(st, a.id, 5, &rated));
 	/* Resolve 300 s after the last claim. */
 	clock_set_fixed(T0 + 500);
-	assert_int_equal(store_handoff_release(st, a.id, "resolved", 0), BOT_OK);
+	assert_int_equal(store_handoff_release(st, a.id, STORE_RELEASE_RESOLVED, 0), BOT_OK);
 	assert_int_equal(store_batch_commit(st), BOT_OK);
 	assert_int_equal(store_conversation_get(st, a.id, &g), BOT_OK);
-	assert_string_equal(g.state, "bot");
+	assert_string_equal(conv_state_name(g.state), "bot");
 	assert_int_equal(store_handoff_owner(st, a.id, &owner), BOT_ERR_NOT_FOUND);
 	assert_int_equal(store_handle_time_avg(st, &avg), BOT_OK);
 	assert_int_equal(avg, 300);
-	assert_int_equal(store_agents_holding(st, &l), BOT_OK);
-	assert_int_equal(json_array_size(l), 0);
-	json_decref(l);
+	assert_int_equal(store_agents_holding(st, holding, 4, &n_holding), BOT_OK);
+	assert_int_equal(n_holding, 0);
 
 	/* Rated once, and only the resolved handoff. */
 	assert_int_equal(store_batch_begin(st), BOT_OK);
@@ -1162,7 +1177,7 @@ test_claim_release_resolve_rate(void **state)
 	assert_int_equal(store_batch_begin(st), BOT_OK);
 	assert_int_equal(store_handoff_claim(st, a.id, 1), BOT_OK);
 	clock_set_fixed(T0 + 700);
-	assert_int_equal(store_handoff_release(st, a.id, "resolved", 0), BOT_OK);
+	assert_int_equal(store_handoff_release(st, a.id, STORE_RELEASE_RESOLVED, 0), BOT_OK);
 	assert_int_equal(store_handoff_rate(st, a.id, 2, &rated), BOT_OK);
 	assert_int_equal(rated, 1);
 	assert_int_equal(store_batch_commit(st), BOT_OK);
@@ -1175,19 +1190,19 @@ test_claim_release_resolve_rate(void **state)
 static void
 assert_order_matches_table(store *st, size_t want_len)
 {
-	json_t *q = NULL;
+	store_queue_list q;
 	const waitq *order = NULL;
 	assert_int_equal(store_queue_waiting(st, 0, &q), BOT_OK);
 	assert_int_equal(store_queue_order(st, &order), BOT_OK);
-	assert_int_equal(json_array_size(q), want_len);
+	assert_int_equal(q.n, want_len);
 	assert_int_equal(order->len, want_len);
 	for (size_t i = 0; i < want_len; i++) {
-		assert_string_equal(order->v[i].conv, queue_conv(q, i));
+		assert_string_equal(order->v[i].conv, queue_conv(&q, i));
 		int pos = 0;
-		assert_int_equal(store_queue_position(st, queue_conv(q, i), &pos), BOT_OK);
+		assert_int_equal(store_queue_position(st, queue_conv(&q, i), &pos), BOT_OK);
 		assert_int_equal(pos, (int)i + 1);
 	}
-	json_decref(q);
+	store_queue_list_clear(&q);
 }
 
 /* The copy is read once and then follows every change the store makes:
@@ -1217,7 +1232,7 @@ test_queue_order_follows_changes(void **state)
 
 	/* Sent back: to the front, ahead of priority 1. */
 	assert_int_equal(store_batch_begin(st), BOT_OK);
-	assert_int_equal(store_handoff_release(st, c[1].id, "queue", 0), BOT_OK);
+	assert_int_equal(store_handoff_release(st, c[1].id, STORE_RELEASE_REQUEUE, 0), BOT_OK);
 	assert_int_equal(store_batch_commit(st), BOT_OK);
 	assert_order_matches_table(st, 4);
 	int pos = 0;
@@ -1259,7 +1274,7 @@ test_rollback_undoes_claim(void **state)
 	int64_t owner;
 	assert_int_equal(store_handoff_owner(st, a.id, &owner), BOT_ERR_NOT_FOUND);
 	assert_int_equal(store_conversation_get(st, a.id, &g), BOT_OK);
-	assert_string_equal(g.state, "queued");
+	assert_string_equal(conv_state_name(g.state), "queued");
 	int pos = 0;
 	assert_int_equal(store_queue_position(st, a.id, &pos), BOT_OK);
 	assert_int_equal(pos, 1);
@@ -1270,10 +1285,11 @@ test_packet_and_notes(void **state)
 {
 	store *st = *state;
 	store_conversation a;
-	json_t *p = NULL;
+	store_packet p;
 	assert_int_equal(store_handoff_packet(st, "0123456789abcdef0123456789abcdef", &p),
 			 BOT_ERR_NOT_FOUND);
-	assert_null(p);
+	assert_int_equal(p.n_transcript + p.n_notes + p.n_accounts, 0);
+	char iso[CLOCK_ISO_LEN];
 
 	new_conv(st, 3, &a);
 	assert_int_equal(store_batch_begin(st), BOT_OK);
@@ -1293,62 +1309,58 @@ test_packet_and_notes(void **state)
 	assert_int_equal(store_handoff_claim(st, a.id, 1), BOT_OK);
 	store_message ag = {.sender = "agent", .agent_id = 1, .text = "확인해 드릴게요"};
 	assert_int_equal(store_message_append(st, &a, &ag, &dup), BOT_OK);
-	json_t *note = NULL;
-	assert_int_equal(store_note_add(st, a.id, 1, "사업자번호 확인 필요", &note), BOT_OK);
+	time_t noted_at = 0;
+	assert_int_equal(store_note_add(st, a.id, 1, "사업자번호 확인 필요", &noted_at), BOT_OK);
 	assert_int_equal(store_batch_commit(st), BOT_OK);
-	assert_string_equal(json_string_value(json_object_get(note, "agent")), "김지수");
-	assert_string_equal(json_string_value(json_object_get(note, "text")), "사업자번호 확인 필요");
-	assert_string_equal(json_string_value(json_object_get(note, "at")), "2026-03-02T01:00:42Z");
-	json_decref(note);
+	clock_format_iso(noted_at, iso);
+	assert_string_equal(iso, "2026-03-02T01:00:42Z");
 
 	assert_int_equal(store_handoff_packet(st, a.id, &p), BOT_OK);
-	json_t *m = json_object_get(p, "member");
-	assert_int_equal(json_integer_value(json_object_get(m, "id")), 3);
-	assert_string_equal(json_string_value(json_object_get(m, "name")), "박지훈");
-	json_t *acc = json_object_get(p, "account");
-	assert_int_equal(json_integer_value(json_object_get(acc, "id")), 103);
-	assert_string_equal(json_string_value(json_object_get(acc, "account_no")), "3031006");
-	json_t *accs = json_object_get(p, "accounts");
-	assert_int_equal(json_array_size(accs), 2);
-	assert_string_equal(json_string_value(json_object_get(p, "channel")), "web");
-	assert_string_equal(json_string_value(json_object_get(p, "reason")), "needs_human");
-	assert_string_equal(json_string_value(json_object_get(p, "intent")), "tax_invoice_failed");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(p, "slots"), "month")),
-			    "2026-02");
-	json_t *att = json_object_get(p, "attachments");
-	assert_int_equal(json_array_size(att), 1);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(att, 0), "status")),
-			    "failed");
-	assert_int_equal(json_integer_value(json_object_get(p, "waited_s")), 42);
-	json_t *tr = json_object_get(p, "transcript");
-	assert_int_equal(json_array_size(tr), 3);
-	json_t *t0 = json_array_get(tr, 0), *t1 = json_array_get(tr, 1), *t2 = json_array_get(tr, 2);
-	assert_int_equal(json_integer_value(json_object_get(t0, "seq")), 1);
-	assert_string_equal(json_string_value(json_object_get(t0, "from")), "customer");
-	assert_string_equal(json_string_value(json_object_get(t0, "text")), "세금계산서 발행 실패");
-	assert_string_equal(json_string_value(json_object_get(t0, "at")), "2026-03-02T01:00:00Z");
-	assert_string_equal(json_string_value(json_object_get(t1, "intent")), "tax_invoice_failed");
-	assert_string_equal(json_string_value(json_object_get(t2, "from")), "agent");
-	assert_string_equal(json_string_value(json_object_get(t2, "name")), "김지수");
-	json_t *notes = json_object_get(p, "notes");
-	assert_int_equal(json_array_size(notes), 1);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(notes, 0), "agent")),
-			    "김지수");
-	json_decref(p);
+	assert_int_equal(p.member_id, 3);
+	assert_string_equal(p.member_name, "박지훈");
+	assert_true(p.has_account);
+	assert_int_equal(p.account.id, 103);
+	assert_string_equal(p.account.account_no, "3031006");
+	assert_int_equal(p.n_accounts, 2);
+	assert_string_equal(p.channel, "web");
+	assert_true(p.has_handoff);
+	assert_string_equal(p.reason, "needs_human");
+	assert_string_equal(p.intent, "tax_invoice_failed");
+	assert_string_equal(p.slots_json, "{\"month\":\"2026-02\"}");
+	assert_string_equal(p.attachments_json, "[{\"kind\":\"tax_invoice\",\"status\":\"failed\"}]");
+	assert_int_equal(p.waited_s, 42);
+	assert_int_equal(p.n_transcript, 3);
+	const store_line *t0 = &p.transcript[0], *t1 = &p.transcript[1], *t2 = &p.transcript[2];
+	assert_int_equal(t0->seq, 1);
+	assert_string_equal(t0->sender, "customer");
+	assert_string_equal(t0->text, "세금계산서 발행 실패");
+	clock_format_iso(t0->at, iso);
+	assert_string_equal(iso, "2026-03-02T01:00:00Z");
+	assert_null(t0->agent_name);
+	assert_string_equal(t1->intent, "tax_invoice_failed");
+	assert_string_equal(t2->sender, "agent");
+	assert_string_equal(t2->agent_name, "김지수");
+	assert_int_equal(p.n_notes, 1);
+	assert_string_equal(p.notes[0].agent, "김지수");
+	assert_string_equal(p.notes[0].text, "사업자번호 확인 필요");
+	clock_format_iso(p.notes[0].at, iso);
+	assert_string_equal(iso, "2026-03-02T01:00:42Z");
+	store_packet_clear(&p);
 
-	/* No account chosen, no member: nulls and empty lists. */
+	/* No account chosen, no member: none, and empty lists. */
 	store_conversation anon;
 	new_conv(st, 0, &anon);
 	enqueue(st, &anon, "agent_request", 0);
 	assert_int_equal(store_handoff_packet(st, anon.id, &p), BOT_OK);
-	assert_true(json_is_null(json_object_get(p, "member")));
-	assert_true(json_is_null(json_object_get(p, "account")));
-	assert_int_equal(json_array_size(json_object_get(p, "accounts")), 0);
-	assert_true(json_is_object(json_object_get(p, "slots")));
-	assert_int_equal(json_array_size(json_object_get(p, "attachments")), 0);
-	assert_int_equal(json_array_size(json_object_get(p, "transcript")), 0);
-	assert_int_equal(json_array_size(json_object_get(p, "notes")), 0);
-	json_decref(p);
+	assert_int_equal(p.member_id, 0);
+	assert_false(p.has_account);
+	assert_int_equal(p.n_accounts, 0);
+	assert_true(p.has_handoff);
+	assert_null(p.slots_json);
+	assert_null(p.attachments_json);
+	assert_int_equal(p.n_transcript, 0);
+	assert_int_equal(p.n_notes, 0);
+	store_packet_clear(&p);
 }
 
 /* ---- read-only answer queries ------------------------------------------- */
@@ -1416,7 +1428,7 @@ run(store *st, const char *sql, const char *params_json, size_t max_rows)
 		fail_msg("prepare: %s", err);
 	json_t *params = params_json ? json_loads(params_json, 0, NULL) : NULL;
 	json_t *rows = NULL;
-	assert_int_equal(store_query_run(q, params, max_rows, &rows), BOT_OK);
+	assert_int_equal(queryjson_run(q, params, max_rows, &rows), BOT_OK);
 	json_decref(params);
 	store_query_free(q);
 	return rows;
@@ -1468,6 +1480,60 @@ test_query_run(void **state)
 	json_decref(rows);
 }
 
+/* The store's own form of a query's values: typed, named, borrowed. */
+typedef struct values_seen {
+	int rows;
+	size_t ncols;
+	char names[4][8];
+	store_value v[4];
+	char text[32];
+} values_seen;
+
+static int
+see_values(void *ctx, size_t ncols, const char *const *names, const store_value *values)
+{
+	values_seen *w = ctx;
+	w->rows++;
+	w->ncols = ncols;
+	for (size_t i = 0; i < ncols && i < 4; i++) {
+		snprintf(w->names[i], sizeof(w->names[i]), "%s", names[i]);
+		w->v[i] = values[i];
+		if (values[i].type == STORE_TEXT)
+			snprintf(w->text, sizeof(w->text), "%.*s", (int)values[i].len, values[i].s);
+	}
+	return 0;
+}
+
+static void
+test_query_values(void **state)
+{
+	store *st = *state;
+	store_query *q = NULL;
+	assert_int_equal(store_query_prepare(st, "SELECT :i AS i, :r AS r, :t AS t, :n AS n", &q,
+					     err, sizeof(err)),
+			 BOT_OK);
+	store_param ps[] = {
+		{"i", {.type = STORE_INT, .i = -7}},
+		{"r", {.type = STORE_REAL, .r = 2.5}},
+		{"t", {.type = STORE_TEXT, .s = "abc", .len = 2}}, /* only LEN bytes count */
+	};
+	values_seen w;
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(store_query_run(q, ps, 3, 0, see_values, &w), BOT_OK);
+	assert_int_equal(w.rows, 1);
+	assert_int_equal(w.ncols, 4);
+	assert_string_equal(w.names[0], "i");
+	assert_string_equal(w.names[3], "n");
+	assert_int_equal(w.v[0].type, STORE_INT);
+	assert_int_equal(w.v[0].i, -7);
+	assert_int_equal(w.v[1].type, STORE_REAL);
+	assert_true(w.v[1].r == 2.5);
+	assert_int_equal(w.v[2].type, STORE_TEXT);
+	assert_string_equal(w.text, "ab");
+	assert_int_equal(w.v[3].type, STORE_NULL); /* no such parameter: NULL */
+	store_query_free(q);
+}
+
 static void
 test_query_caps_and_reuse(void **state)
 {
@@ -1477,17 +1543,17 @@ test_query_caps_and_reuse(void **state)
 	store_query *q = NULL;
 	assert_int_equal(store_query_prepare(st, sql, &q, err, sizeof(err)), BOT_OK);
 	json_t *params = json_pack("{s:i}", "upto", 100), *rows = NULL;
-	assert_int_equal(store_query_run(q, params, 10, &rows), BOT_OK);
+	assert_int_equal(queryjson_run(q, params, 10, &rows), BOT_OK);
 	assert_int_equal(json_array_size(rows), 10);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 9), "n")), 10);
 	json_decref(rows);
 	/* 0 = no cap; the statement is reusable after a capped run. */
-	assert_int_equal(store_query_run(q, params, 0, &rows), BOT_OK);
+	assert_int_equal(queryjson_run(q, params, 0, &rows), BOT_OK);
 	assert_int_equal(json_array_size(rows), 100);
 	json_decref(rows);
 	json_decref(params);
 	/* Bindings do not leak from one run into the next. */
-	assert_int_equal(store_query_run(q, NULL, 0, &rows), BOT_OK);
+	assert_int_equal(queryjson_run(q, NULL, 0, &rows), BOT_OK);
 	assert_int_equal(json_array_size(rows), 1);
 	json_decref(rows);
 	store_query_free(q);
@@ -1496,7 +1562,7 @@ test_query_caps_and_reuse(void **state)
 	assert_int_equal(store_query_prepare(st, "SELECT COUNT(*) AS n FROM members", &q, err,
 					     sizeof(err)),
 			 BOT_OK);
-	assert_int_equal(store_query_run(q, NULL, 0, &rows), BOT_OK);
+	assert_int_equal(queryjson_run(q, NULL, 0, &rows), BOT_OK);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 0), "n")), 13);
 	json_decref(rows);
 	store_query_free(q);
@@ -1529,6 +1595,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_packet_and_notes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_query_prepare_refuses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_query_run, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_query_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_query_caps_and_reuse, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
