@@ -831,7 +831,7 @@ answer_render(answer_engine *eng, const answer_request *req, answer_reply *out)
 		out->text = notice;
 		notice = NULL;
 	}
-	if (out->handoff)
+	if (out->handoff || req->for_handoff)
 		attach_rows(s, chosen, data, out);
 done:
 	trim_end(out->text);

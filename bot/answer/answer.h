@@ -24,6 +24,9 @@ typedef struct answer_request {
 	time_t now;
 	const char *question; /* borrowed; may be NULL: the customer's text, read for the ad
 			       * account numbers it names */
+	/* Rendered for a human's handoff packet: attach the records the spec's
+	 * "attach" names even when the answer itself hands nothing over. */
+	int for_handoff;
 } answer_request;
 
 typedef struct answer_reply {

@@ -129,6 +129,15 @@ static bot_err
 escalate(dialog *d, store_conversation *conv, dialog_result *res, const char *reason,
 	 const char *intent, const json_t *slots, const json_t *attachments)
 {
+	/* A member with one ad account: the packet shows its facts even when no
+	 * answer picked it yet. */
+	if (!conv->account_id && conv->member_id) {
+		store_account acc[2];
+		size_t n = 0;
+		if (store_member_accounts(d->st, conv->member_id, NULL, 0, acc, 2, &n) == BOT_OK &&
+		    n == 1)
+			conv->account_id = acc[0].id;
+	}
 	char *slots_json = slots ? json_dumps(slots, JSON_COMPACT) : NULL;
 	char *att_json = attachments ? json_dumps(attachments, JSON_COMPACT) : NULL;
 	int priority = !strcmp(reason, "needs_human") ? 1 : 0;
@@ -274,6 +283,58 @@ answer_intent(dialog *d, store_conversation *conv, dialog_result *res, const cha
 	return rc;
 }
 
+/* The newest bot reply that answered a question (not small talk or a
+ * request for a person), read back from the stored messages. */
+typedef struct last_answer {
+	char intent[48];
+	json_t *slots; /* owned, or NULL */
+} last_answer;
+
+static int
+collect_last_answer(void *ctx, const store_message *m)
+{
+	last_answer *la = ctx;
+	if (strcmp(m->sender, "bot") || !m->intent || !*m->intent ||
+	    !strcmp(m->intent, "agent_request") || !strcmp(m->intent, "greeting") ||
+	    !strcmp(m->intent, "thanks"))
+		return 0;
+	snprintf(la->intent, sizeof(la->intent), "%s", m->intent);
+	json_decref(la->slots);
+	json_t *meta = m->meta ? json_loads(m->meta, 0, NULL) : NULL;
+	la->slots = json_incref(json_object_get(meta, "slots"));
+	json_decref(meta);
+	return 0;
+}
+
+/* The customer asked for a person: the queue entry names the question the
+ * bot answered last, with its slots, and the records its answer attaches
+ * (re-read now, so the agent sees the current state). */
+static bot_err
+escalate_on_request(dialog *d, store_conversation *conv, dialog_result *res)
+{
+	last_answer la = {.intent = "", .slots = NULL};
+	int64_t after = conv->last_seq > 12 ? conv->last_seq - 12 : 0;
+	store_messages_after(d->st, conv->id, after, collect_last_answer, &la);
+	answer_reply ans;
+	memset(&ans, 0, sizeof(ans));
+	if (la.intent[0] && conv->member_id) {
+		answer_request req = {.intent = la.intent,
+				      .slots = la.slots,
+				      .member_id = conv->member_id,
+				      .account_id = conv->account_id,
+				      .lang = is_ko(conv) ? "ko" : "en",
+				      .now = clock_now(),
+				      .for_handoff = 1};
+		if (answer_render(d->answers, &req, &ans) != BOT_OK)
+			answer_reply_clear(&ans);
+	}
+	bot_err rc = escalate(d, conv, res, "agent_request", la.intent[0] ? la.intent : NULL,
+			      la.slots, ans.attachments);
+	answer_reply_clear(&ans);
+	json_decref(la.slots);
+	return rc;
+}
+
 /* A tapped quick reply "account:<id>": allowed only for an account the
  * member belongs to, whatever the client sent. */
 static bot_err
@@ -354,7 +415,7 @@ handle_value(dialog *d, store_conversation *conv, dialog_result *res, const char
 	if (!strncmp(value, "account:", 8))
 		return choose_account(d, conv, res, value);
 	if (!strcmp(value, "agent"))
-		return escalate(d, conv, res, "agent_request", NULL, NULL, NULL);
+		return escalate_on_request(d, conv, res);
 	if (!strncmp(value, "rating:", 7) && value[7] >= '1' && value[7] <= '5' && !value[8]) {
 		/* dialog_rate resets RES; keep the customer message's seq. */
 		int64_t seq = res->customer_seq;
@@ -438,7 +499,7 @@ dialog_customer_turn(dialog *d, store_conversation *conv, const dialog_turn *tur
 		conv->misses = 0;
 		snprintf(res->intent, sizeof(res->intent), "%s", ir.intent);
 		if (!strcmp(ir.intent, "agent_request"))
-			rc = escalate(d, conv, res, "agent_request", ir.intent, ir.slots, NULL);
+			rc = escalate_on_request(d, conv, res);
 		else
 			rc = answer_intent(d, conv, res, ir.intent, ir.slots, turn->text);
 	}

@@ -56,7 +56,7 @@
       prio: { urgent: '최우선', high: '우선', normal: '일반' },
       prioWhy: {
         urgent: '상담직원과의 연결이 끊겼거나 대기열로 되돌아온 상담이에요. 이미 기다렸던 고객이라 맨 앞에 서요.',
-        high: '봇이 처리할 수 없는 업무(세금계산서 수정발행 등)라 상담직원이 처리해야 해요.',
+        high: '봇이 답할 수 없는 문의라 상담직원이 처리해야 해요.',
         normal: '고객이 상담직원을 찾았거나 봇이 질문을 이해하지 못한 상담이에요.'
       },
       prioLabel: function (w) { return '우선순위: ' + w; },
@@ -117,7 +117,7 @@
       prio: { urgent: 'Urgent', high: 'High', normal: 'Normal' },
       prioWhy: {
         urgent: 'Back in the queue after an agent disconnected or sent it back: this customer has waited once already.',
-        high: 'Work the bot cannot do (a corrected tax invoice, for example): it needs an agent.',
+        high: 'A question the bot cannot answer: it needs an agent.',
         normal: 'The customer asked for an agent, or the bot did not understand.'
       },
       prioLabel: function (w) { return 'Priority: ' + w; },
@@ -763,8 +763,10 @@
       if (Array.isArray(x.rows)) {
         // one record per row, each a small key/value list (panel is narrow)
         body = x.rows.length ? el('div', { class: 'attach-rows' }, x.rows.map(function (r) {
+          // Only the columns named in FIELDS: the others are the answer
+          // template's own arithmetic (reg_len, still_closed, ...), not a record.
           var rows = [];
-          Object.keys(r).forEach(function (k) { rows = rows.concat(kv(fieldName(k), fmtValue(k, r[k]), typeof r[k] === 'number' && MONEY.test(k) ? 'num' : null)); });
+          Object.keys(r).filter(function (k) { return FIELDS[k]; }).forEach(function (k) { rows = rows.concat(kv(fieldName(k), fmtValue(k, r[k]), typeof r[k] === 'number' && MONEY.test(k) ? 'num' : null)); });
           return el('dl', { class: 'kv small attach-row' }, rows);
         })) : el('p', { class: 'muted small', text: '—' });
       } else {

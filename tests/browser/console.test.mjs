@@ -128,15 +128,17 @@ test('resolve asks first; transfer has no default; claims are disabled at capaci
 test('an unlinked KakaoTalk user is named as one; priorities are words with a legend', async () => {
   const { page, errors } = await agentPage('이도현');
   await kakaoUnlinked('unlinked-kakao-user-1');
-  const T = await customer(3, ['세금계산서 재발행 해주세요', 't1'], ['지훈테크 (3031006)', 't2', { value: 'account:103' }]);
+  // The reissue answer offers a person (issue 20: the FAQ's route first); the customer takes it.
+  const T = await customer(3, ['세금계산서 재발행 해주세요', 't1'], ['지훈테크 (3031006)', 't2', { value: 'account:103' }],
+    ['상담직원 연결', 't3', { value: 'agent' }]);
   await page.waitForFunction(() => document.querySelectorAll('#qlist .qitem').length >= 2);
   const queueText = await page.locator('#qlist').innerText();
   assert.match(queueText, /카카오톡 사용자 \(계정 미연결\)/);
   assert.doesNotMatch(queueText, /undefined|#—|\bP\d+\b|null/);
-  // needs_human is priority 1: "우선", explained on the chip and in the legend
-  const prio = item(page, T.conv).locator('.chip.prio');
-  assert.equal(await prio.innerText(), '우선');
-  assert.match(await prio.getAttribute('title'), /봇이 처리할 수 없는 업무/);
+  // A customer asking for a person is priority 0, "일반": no chip on the item (only
+  // the higher levels get one), and the legend explains every level.
+  assert.equal(await item(page, T.conv).getAttribute('data-prio'), 'normal');
+  assert.equal(await item(page, T.conv).locator('.chip.prio').count(), 0);
   await page.locator('#legend summary').click();
   const legend = await page.locator('#legend').innerText();
   assert.match(legend, /우선순위가 높은 상담이 위에 있어요\. 같은 우선순위 안에서는 오래 기다린 고객이 먼저예요\./);
@@ -172,7 +174,9 @@ test('the Korean context panel shows no raw codes', async () => {
   // 최유나: one account, OFF because the balance ran out; an auto-payment question, then a person
   const Y = await customer(4, ['자동결제가 실패했어요', 'y1'], ['상담원 연결해 주세요', 'y2']);
   // 박지훈: a tax invoice reissue with the failed invoices and business details attached
-  const J = await customer(3, ['세금계산서 재발행 해주세요', 'j1'], ['지훈테크 부산점 (3031187)', 'j2', { value: 'account:104' }]);
+  // then the person the reissue answer offers: the packet carries that answer's records
+  const J = await customer(3, ['세금계산서 재발행 해주세요', 'j1'], ['지훈테크 부산점 (3031187)', 'j2', { value: 'account:104' }],
+    ['상담직원 연결', 'j3', { value: 'agent' }]);
   for (const x of [Y, J]) {
     await page.waitForSelector(`#qlist .qitem[data-conv="${x.conv}"]`);
     await claim(page, x.conv);

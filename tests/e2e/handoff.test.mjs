@@ -93,8 +93,33 @@ describe('escalation paths', () => {
     c.send({ type: 'message', id: 'offer', text: offer.label, value: offer.value });
     await c.next((f) => f.type === 'ack' && f.id === 'offer');
     assert.ok((await c.next('queued')).position >= 1);
-    const h = sql(botd.db, `SELECT reason FROM handoffs WHERE conversation_id='${c.conv}'`)[0];
+    const h = sql(botd.db, `SELECT reason, intent, attachments FROM handoffs WHERE conversation_id='${c.conv}'`)[0];
     assert.equal(h.reason, 'agent_request');
+    // The packet names the question answered last and carries its records.
+    assert.equal(h.intent, 'tax_invoice_reissue');
+    const att = JSON.parse(h.attachments);
+    assert.deepEqual(att.map((x) => x.kind), ['account', 'failed', 'business']);
+    assert.equal(att[0].account_id, 103);
+    assert.ok(att[1].rows.length >= 1 && att[1].rows.every((r) => r.business_reg_no), JSON.stringify(att[1]));
+    await c.close();
+  });
+
+  test('a member with one ad account who asks straight for a person: the packet has that account', async () => {
+    // 최유나 (member 4) belongs to one ad account and asks nothing else first.
+    const [{ n, id }] = sql(botd.db, `SELECT COUNT(*) AS n, MIN(account_id) AS id FROM account_members
+      WHERE member_id = 4 AND left_at IS NULL`);
+    assert.equal(n, 1);
+    const c = await customer(4);
+    await escalate(c);
+    assert.equal(sql(botd.db, `SELECT account_id FROM conversations WHERE id='${c.conv}'`)[0].account_id, id);
+    const a = await agent(3);
+    await queueWhere(a, (items) => items.some((i) => i.conversation === c.conv));
+    a.send({ type: 'claim', conversation: c.conv });
+    const claimed = await a.next((f) => f.type === 'claimed' && f.conversation === c.conv);
+    assert.equal(claimed.packet.account.account_id ?? claimed.packet.account.id, id, JSON.stringify(claimed.packet.account));
+    a.send({ type: 'resolve', conversation: c.conv });
+    await a.next((f) => f.type === 'released' && f.conversation === c.conv);
+    await a.close();
     await c.close();
   });
 });

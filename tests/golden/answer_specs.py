@@ -381,6 +381,8 @@ SPECS["tax_invoice_reissue"] = {
         "failed": {"sql": TAX_FAILED_SQL, "max_rows": 12},
         "business": {"sql": BUSINESS_SQL, "max_rows": 1},
     },
+    # What an agent needs when the customer then asks for one (the packet).
+    "attach": ["failed", "business"],
     "labels": TAX_LABELS,
     "ko": ROUTE_KO + " " + BIZ_KO + "\n\n"
           "{{#failed_count}}" + ACC_KO + " 광고계정에서 최근 12개월 동안 발행에 실패한 "
