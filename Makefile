@@ -97,9 +97,9 @@ run:
 UNIT_TESTS := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(patsubst %,$(BUILD)/tests/test_%,$(UNIT_TESTS))
 # Extra modules a unit test needs, when its module calls them.
-UNIT_DEPS_intent := normalize slot
+UNIT_DEPS_intent := normalize slot lexicon jamo learn rx
 UNIT_DEPS_answer := template
-UNIT_DEPS_dialog := intent normalize slot answer template store waitq rovfs clock hours embedded_sql
+UNIT_DEPS_dialog := intent normalize slot lexicon jamo learn rx answer template store waitq rovfs clock hours embedded_sql
 UNIT_DEPS_store  := waitq rovfs clock embedded_sql
 UNIT_DEPS_durability := store waitq rovfs clock embedded_sql
 UNIT_DEPS_config := clock hours
@@ -180,6 +180,7 @@ clean:
 # ---- intent engine benchmark (not a timed test) -----------------------------
 
 BENCH_INTENTS_OBJS := $(BUILD)/obj/intent.o $(BUILD)/obj/normalize.o $(BUILD)/obj/slot.o \
+	$(BUILD)/obj/lexicon.o $(BUILD)/obj/jamo.o $(BUILD)/obj/learn.o $(BUILD)/obj/rx.o \
 	$(BUILD)/obj/err.o $(BUILD)/obj/log.o
 
 $(BUILD)/tests/bench_intents: tests/bench/bench_intents.c $(BENCH_INTENTS_OBJS) | $(BUILD)/tests

@@ -130,9 +130,10 @@ has_any(const char *s, const char *const *words)
 	return 0;
 }
 
-/* ---- "최근 7일", "last 2 weeks", "past month" ---- */
+/* ---- "최근 7일", "지난 3개월", "last 2 weeks", "past month" ---- */
 
-/* Reads a count at S: digits, or a number word. */
+/* Reads a count at S: digits, or a number word (native Korean 한 두 세 석...,
+ * Sino-Korean 일 이 삼..., English one two three...). */
 static int
 read_count(const char *s, const char **end)
 {
@@ -140,9 +141,15 @@ read_count(const char *s, const char **end)
 		const char *w;
 		int v;
 	} words[] = {
-		{"one", 1},   {"a", 1},	     {"two", 2},      {"three", 3},  {"six", 6},
-		{"seven", 7}, {"ten", 10},   {"fourteen", 14}, {"thirty", 30}, {"한", 1},
-		{"두", 2},    {"세", 3},     {"석", 3},       {"여섯", 6},
+		/* longer words first where one starts another */
+		{"fourteen", 14}, {"thirty", 30}, {"twelve", 12}, {"seven", 7}, {"three", 3},
+		{"eight", 8},	  {"nine", 9},	  {"four", 4},	   {"five", 5},	 {"one", 1},
+		{"two", 2},	  {"six", 6},	  {"ten", 10},	   {"a", 1},	 {"다섯", 5},
+		{"여섯", 6},	  {"일곱", 7},	  {"여덟", 8},	   {"아홉", 9},	 {"한", 1},
+		{"두", 2},	  {"세", 3},	  {"석", 3},	   {"네", 4},	 {"넉", 4},
+		{"열", 10},	  {"일", 1},	  {"이", 2},	   {"삼", 3},	 {"사", 4},
+		{"오", 5},	  {"육", 6},	  {"칠", 7},	   {"팔", 8},	 {"구", 9},
+		{"십", 10},
 	};
 	size_t i;
 
@@ -162,73 +169,111 @@ read_count(const char *s, const char **end)
 	return -1;
 }
 
-/* Reads a unit at S and returns its length in days, or -1. */
+enum span_unit { SPAN_DAYS = 1, SPAN_MONTHS };
+
+/* Reads a unit at S: its length in days (SPAN_DAYS) or months (SPAN_MONTHS),
+ * or -1. */
 static int
-read_unit(const char *s)
+read_unit(const char *s, enum span_unit *kind)
 {
 	static const struct {
 		const char *w;
-		int days;
+		int n;
+		enum span_unit k;
 	} units[] = {
-		{"일", 1},     {"days", 1},   {"day", 1},   {"주일", 7},  {"주", 7},
-		{"weeks", 7},  {"week", 7},   {"개월", 30}, {"달", 30},   {"months", 30},
-		{"month", 30},
+		{"주일", 7, SPAN_DAYS},	    {"일", 1, SPAN_DAYS},	  {"days", 1, SPAN_DAYS},
+		{"day", 1, SPAN_DAYS},	    {"주", 7, SPAN_DAYS},	  {"weeks", 7, SPAN_DAYS},
+		{"week", 7, SPAN_DAYS},	    {"개월", 1, SPAN_MONTHS}, {"달", 1, SPAN_MONTHS},
+		{"months", 1, SPAN_MONTHS}, {"month", 1, SPAN_MONTHS}, {"년", 12, SPAN_MONTHS},
+		{"해", 12, SPAN_MONTHS},    {"years", 12, SPAN_MONTHS}, {"year", 12, SPAN_MONTHS},
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (!strncmp(s, units[i].w, strlen(units[i].w)))
-			return units[i].days;
+		if (!strncmp(s, units[i].w, strlen(units[i].w))) {
+			*kind = units[i].k;
+			return units[i].n;
+		}
 	}
 	return -1;
 }
 
-/* Returns the span in days of a "recent N units" phrase, 0 when there is
- * none. "최근"/"past"/"recent" allow an implied one ("past week"); "지난" and
- * "last" need a number, because "지난주"/"last week" mean the calendar week. */
+/* The span of a "recent N units" phrase: its length and unit, 0 when there
+ * is none. "최근"/"past"/"recent" allow an implied one ("past week"); "지난"
+ * and "last" need a number, because "지난주"/"last week" mean the calendar
+ * week, except before 일주일 ("지난 일주일" is the last seven days). */
 static int
-relative_span(const char *s)
+relative_span(const char *s, enum span_unit *kind)
 {
 	static const struct {
 		const char *w;
 		int implied_one;
 	} prefixes[] = {
-		{"최근", 1}, {"past", 1}, {"recent", 1}, {"지난", 0}, {"last", 0},
+		{"최근", 1}, {"past", 1}, {"recent", 1}, {"지난", 0}, {"last", 0}, {"요근래", 1},
 	};
 	size_t i;
 
+	*kind = SPAN_DAYS;
 	if (strstr(s, "일주일"))
 		return 7;
 	if (strstr(s, "보름"))
 		return 15;
+	if (strstr(s, "열흘"))
+		return 10;
 	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
 		const char *p = strstr(s, prefixes[i].w);
 
 		while (p) {
 			const char *q = p + strlen(prefixes[i].w), *e = q;
-			int n = read_count(q, &e), u;
+			int n, u;
 
+			if (!strncmp(e, "the", 3))
+				e += 3;
+			q = e;
+			n = read_count(q, &e);
 			if (n < 0 && prefixes[i].implied_one) {
 				n = 1;
 				e = q;
 			}
-			if (n > 0 && (u = read_unit(e)) > 0)
+			if (n > 0 && (u = read_unit(e, kind)) > 0)
 				return n * u;
 			p = strstr(p + 1, prefixes[i].w);
 		}
 	}
-	/* "7일간", "30일 동안" */
+	/* "7일간", "30일 동안", "2주간", "3개월 동안" */
 	for (i = 0; s[i]; i++) {
 		if (s[i] >= '0' && s[i] <= '9' && (i == 0 || s[i - 1] < '0' || s[i - 1] > '9')) {
 			const char *e;
-			int n = read_count(s + i, &e);
+			int n = read_count(s + i, &e), u = n > 0 ? read_unit(e, kind) : -1;
+			const char *after = e;
 
-			if (n > 0 && (!strncmp(e, "일간", strlen("일간")) ||
-				      !strncmp(e, "일동안", strlen("일동안"))))
-				return n;
+			if (u <= 0)
+				continue;
+			/* the unit itself */
+			while (*after && strncmp(after, "간", strlen("간")) &&
+			       strncmp(after, "동안", strlen("동안")) && after - e < 6)
+				after++;
+			if (!strncmp(after, "간", strlen("간")) || !strncmp(after, "동안", strlen("동안")))
+				return n * u;
 		}
 	}
 	return 0;
+}
+
+/* Day number D moved by MONTHS calendar months, the day clamped to the
+ * month's length (31 March less one month is 28 or 29 February). */
+static long
+add_months(long d, int months)
+{
+	int y, m, dd, k;
+
+	civil_from_days(d, &y, &m, &dd);
+	k = y * 12 + (m - 1) + months;
+	y = k / 12;
+	m = k % 12 + 1;
+	if (dd > days_in_month(y, m))
+		dd = days_in_month(y, m);
+	return days_from_civil(y, m, dd);
 }
 
 /* ---- explicit dates: "10월 1일부터 15일까지", "2026-10-01~2026-10-15" ---- */
@@ -332,20 +377,98 @@ valid_date(int y, int m, int d)
 	return y >= 2000 && y <= 2100 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
 }
 
-static bot_err
-explicit_range(const char *s, time_t now, char *out, size_t outlen)
+/* Rewrites English dates in S ("oct 1 to oct 15", "october 1st",
+ * "since september") into the Korean form scan_dates reads ("10월1일to10월15일"),
+ * into OUT (COMPACT_MAX). */
+static void
+english_dates(const char *s, char *out)
 {
+	static const char *const names[] = {"jan", "feb", "mar", "apr", "may", "jun",
+					    "jul", "aug", "sep", "oct", "nov", "dec"};
+	size_t o = 0;
+
+	while (*s && o + 12 < COMPACT_MAX) {
+		int m = 0;
+
+		if (*s >= 'a' && *s <= 'z' && (o == 0 || out[o - 1] < 'a' || out[o - 1] > 'z')) {
+			for (int i = 0; i < 12; i++) {
+				if (!strncmp(s, names[i], 3)) {
+					m = i + 1;
+					break;
+				}
+			}
+		}
+		if (m) {
+			s += 3;
+			while (*s >= 'a' && *s <= 'z')
+				s++;
+			o += (size_t)snprintf(out + o, COMPACT_MAX - o, "%d월", m);
+			if (*s >= '0' && *s <= '9' && !(s[1] >= '0' && s[1] <= '9' && s[2] >= '0' &&
+							 s[2] <= '9' && s[3] >= '0')) {
+				while (*s >= '0' && *s <= '9' && o + 4 < COMPACT_MAX)
+					out[o++] = *s++;
+				o += (size_t)snprintf(out + o, COMPACT_MAX - o, "일");
+				if (!strncmp(s, "st", 2) || !strncmp(s, "nd", 2) || !strncmp(s, "rd", 2) ||
+				    !strncmp(s, "th", 2))
+					s += 2;
+			}
+			continue;
+		}
+		/* "15th" */
+		if (o && out[o - 1] >= '0' && out[o - 1] <= '9' &&
+		    (!strncmp(s, "st", 2) || !strncmp(s, "nd", 2) || !strncmp(s, "rd", 2) ||
+		     !strncmp(s, "th", 2)) &&
+		    !(s[2] >= 'a' && s[2] <= 'z')) {
+			o += (size_t)snprintf(out + o, COMPACT_MAX - o, "일");
+			s += 2;
+			continue;
+		}
+		out[o++] = *s++;
+	}
+	out[o] = '\0';
+}
+
+static bot_err
+explicit_range(const char *s0, time_t now, char *out, size_t outlen)
+{
+	static const char *const since[] = {"부터", "이후", "since", "from", "after", NULL};
+	static const char *const last_month[] = {"지난달", "저번달", "전월", "전달", "lastmonth",
+						 NULL};
+	static const char *const this_month[] = {"이번달", "이달", "요번달", "금월", "당월",
+						 "thismonth", NULL};
+	char s[COMPACT_MAX];
 	struct pdate dt[2];
-	int n = scan_dates(s, dt), ty, tm, td, y1, m1, d1, y2, m2, d2;
+	int n, ty, tm, td, y1, m1, d1, y2, m2, d2;
 	long today = seoul_today(now), from, to;
 
+	english_dates(s0, s);
+	n = scan_dates(s, dt);
 	if (n == 0)
 		return BOT_ERR_NOT_FOUND;
 	civil_from_days(today, &ty, &tm, &td);
+	/* "지난달 15일부터": the month is said in words */
+	if (!dt[0].m && !dt[0].y && dt[0].d) {
+		if (has_any(s, last_month))
+			dt[0].m = tm == 1 ? 12 : tm - 1, dt[0].y = tm == 1 ? ty - 1 : ty;
+		else if (has_any(s, this_month))
+			dt[0].m = tm, dt[0].y = ty;
+	}
 	if (!dt[0].m && !dt[0].y)
 		return BOT_ERR_NOT_FOUND; /* a bare day ("15일") is too vague */
 	y1 = dt[0].y ? dt[0].y : ty;
 	m1 = dt[0].m ? dt[0].m : 1;
+	if (n == 1 && has_any(s, since)) {
+		/* "10월 15일부터 (오늘까지)", "since october": to today */
+		d1 = dt[0].d ? dt[0].d : 1;
+		if (!valid_date(y1, m1, d1))
+			return BOT_ERR_NOT_FOUND;
+		from = days_from_civil(y1, m1, d1);
+		if (!dt[0].y && from > today && valid_date(y1 - 1, m1, d1))
+			from = days_from_civil(y1 - 1, m1, d1);
+		if (from > today)
+			return BOT_ERR_NOT_FOUND;
+		return put_range(from, today, out, outlen);
+	}
 	if (n == 1) {
 		y2 = y1;
 		m2 = dt[0].m ? m1 : 12;
@@ -376,7 +499,19 @@ explicit_range(const char *s, time_t now, char *out, size_t outlen)
 		to = days_from_civil(y2 + 1, m2, d2);
 	if (to < from)
 		return BOT_ERR_NOT_FOUND;
+	/* A range that runs into the future ends today. */
+	if (to > today && from <= today)
+		to = today;
 	return put_range(from, to, out, outlen);
+}
+
+/* Monday of the week holding day D (1970-01-01 was a Thursday). */
+static long
+monday_of(long d)
+{
+	long wd = ((d % 7) + 7 + 3) % 7; /* 0 = Monday */
+
+	return d - wd;
 }
 
 static bot_err
@@ -384,17 +519,46 @@ canon_period(const char *s, time_t now, char *out, size_t outlen)
 {
 	static const char *const today[] = {"오늘", "금일", "today", NULL};
 	static const char *const yesterday[] = {"어제", "어저께", "전일", "yesterday", NULL};
-	static const char *const this_week[] = {"이번주", "금주", "thisweek", NULL};
+	static const char *const day_before[] = {"그저께", "그제", "엊그제", "daybeforeyesterday",
+						 NULL};
+	static const char *const both_days[] = {"어제오늘", "어제랑오늘", "어제와오늘",
+						"어제부터오늘", "yesterdayandtoday", NULL};
+	static const char *const this_week[] = {"이번주", "요번주", "금주", "thisweek", NULL};
+	static const char *const week_before[] = {"지지난주", "저저번주", "weekbeforelast", NULL};
 	static const char *const last_week[] = {"지난주", "저번주", "전주", "lastweek",
 						"previousweek", NULL};
-	static const char *const this_month[] = {"이번달", "금월", "당월", "thismonth", NULL};
+	static const char *const this_month[] = {"이번달", "요번달", "이달", "금월", "당월",
+						 "thismonth", "monthtodate", NULL};
+	static const char *const month_before[] = {"지지난달", "저저번달", "monthbeforelast",
+						   NULL};
 	static const char *const last_month[] = {"지난달", "저번달", "전월", "전달", "lastmonth",
 						 "previousmonth", NULL};
+	static const char *const this_quarter[] = {"이번분기", "요번분기", "금분기", "thisquarter",
+						   NULL};
+	static const char *const last_quarter[] = {"지난분기", "저번분기", "전분기", "lastquarter",
+						   NULL};
+	static const char *const this_year[] = {"올해", "금년", "이번년도", "올해들어", "thisyear",
+						NULL};
+	static const char *const last_year[] = {"작년", "지난해", "전년", "lastyear", NULL};
 	static const char *const all[] = {"전체", "전부", "모든", "모두", "전기간", "처음부터",
 					  "all", "entire", "everything", "whole", NULL};
-	long today_n = seoul_today(now);
-	int span = relative_span(s);
+	long t = seoul_today(now);
+	enum span_unit unit;
+	int span = relative_span(s, &unit), y, m, d;
 
+	civil_from_days(t, &y, &m, &d);
+	if (has_any(s, both_days))
+		return put_range(t - 1, t, out, outlen);
+	if (has_any(s, day_before))
+		return put_range(t - 2, t - 2, out, outlen);
+	if (span > 0 && unit == SPAN_MONTHS) {
+		/* One month is the admin centre's "last 30 days"; more are
+		 * calendar months to today, not 30-day blocks: 20 November
+		 * less three months is 20 August. */
+		if (span == 1)
+			return put_str("last_30_days", out, outlen);
+		return put_range(add_months(t, -span), t, out, outlen);
+	}
 	if (span == 7)
 		return put_str("last_7_days", out, outlen);
 	if (span == 14)
@@ -402,9 +566,26 @@ canon_period(const char *s, time_t now, char *out, size_t outlen)
 	if (span == 30)
 		return put_str("last_30_days", out, outlen);
 	if (span > 0)
-		return put_range(today_n - span + 1, today_n, out, outlen);
+		return put_range(t - span + 1, t, out, outlen);
 	if (explicit_range(s, now, out, outlen) == BOT_OK)
 		return BOT_OK;
+	if (has_any(s, week_before))
+		return put_range(monday_of(t) - 14, monday_of(t) - 8, out, outlen);
+	if (has_any(s, month_before)) {
+		long first = add_months(days_from_civil(y, m, 1), -2);
+		return put_range(first, add_months(first, 1) - 1, out, outlen);
+	}
+	if (has_any(s, this_quarter))
+		return put_range(days_from_civil(y, (m - 1) / 3 * 3 + 1, 1), t, out, outlen);
+	if (has_any(s, last_quarter)) {
+		long q = add_months(days_from_civil(y, (m - 1) / 3 * 3 + 1, 1), -3);
+		return put_range(q, add_months(q, 3) - 1, out, outlen);
+	}
+	if (has_any(s, this_year))
+		return put_range(days_from_civil(y, 1, 1), t, out, outlen);
+	if (has_any(s, last_year))
+		return put_range(days_from_civil(y - 1, 1, 1), days_from_civil(y - 1, 12, 31), out,
+				 outlen);
 	if (has_any(s, today))
 		return put_str("today", out, outlen);
 	if (has_any(s, yesterday))

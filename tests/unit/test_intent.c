@@ -111,22 +111,36 @@ test_basic(void **state)
 			    "tax_invoice_failed");
 }
 
+/* Two topics in one message are both kept, the first asked first. */
 static void
-test_clarify(void **state)
+test_two_topics(void **state)
 {
 	intent_result r;
-	int i, a = 0, b = 0;
+	const char *t = "가상계좌 재발급하고 세금계산서 재발행도 필요해요";
 
-	classify_len("가상계좌 재발급하고 세금계산서 재발행도 필요해요",
-		     strlen("가상계좌 재발급하고 세금계산서 재발행도 필요해요"), NULL, 0, &r);
-	assert_null(r.intent);
-	assert_int_equal(r.clarify, 1);
-	assert_true(r.n_candidates >= 2);
-	for (i = 0; i < r.n_candidates; i++) {
-		a |= !strcmp(r.candidates[i], "virtual_account_reissue");
-		b |= !strcmp(r.candidates[i], "tax_invoice_reissue");
-	}
-	assert_true(a && b);
+	assert_int_equal(intent_classify(set, t, strlen(t), NOW, &r), BOT_OK);
+	assert_string_equal(r.intent, "virtual_account_reissue");
+	assert_non_null(r.also);
+	assert_string_equal(r.also, "tax_invoice_reissue");
+	assert_int_equal(r.clarify, 0);
+	intent_result_clear(&r);
+	t = "무상캐시 남은 거랑 세금계산서 실패 사유 둘 다 알려주세요";
+	assert_int_equal(intent_classify(set, t, strlen(t), NOW, &r), BOT_OK);
+	assert_string_equal(r.intent, "free_cash_status");
+	assert_string_equal(r.also, "tax_invoice_failed");
+	intent_result_clear(&r);
+	/* a cause and its effect: the asked effect first */
+	t = "자동결제 카드가 휴면이라서 결제가 실패했어요";
+	assert_int_equal(intent_classify(set, t, strlen(t), NOW, &r), BOT_OK);
+	assert_string_equal(r.intent, "autopay_failure");
+	assert_string_equal(r.also, "card_dormant");
+	intent_result_clear(&r);
+	/* one topic: no second */
+	t = "세금계산서 발행 실패 사유가 뭔가요";
+	assert_int_equal(intent_classify(set, t, strlen(t), NOW, &r), BOT_OK);
+	assert_string_equal(r.intent, "tax_invoice_failed");
+	assert_null(r.also);
+	assert_null(r.also_slots);
 	intent_result_clear(&r);
 }
 
@@ -224,7 +238,7 @@ test_hostile_input(void **state)
 	assert_string_equal(classify_len(big, n, NULL, 0, NULL), "null");
 	free(big);
 	/* NUL inside the text: only LEN counts */
-	assert_string_equal(classify_len("무상캐시\0zzz", 16, NULL, 0, NULL), "free_cash_status");
+	assert_string_equal(classify_len("무상캐시 잔액\0zzz", 23, NULL, 0, NULL), "free_cash_status");
 	assert_int_equal(intent_classify(set, NULL, 3, NOW, &(intent_result){0}), BOT_ERR_INVAL);
 }
 
@@ -245,6 +259,11 @@ write_intent(char *dir, const char *id, const char *patterns)
 		"\"patterns\":%s,\"examples\":[\"x\"],\"near_misses\":[]}",
 		id, patterns);
 	fclose(f);
+	snprintf(path, sizeof(path), "%s/lexicon.json", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "{\"concepts\":{\"X\":[\"x\"]}}");
+	fclose(f);
 }
 
 static void
@@ -253,6 +272,8 @@ remove_dir(const char *dir, const char *id)
 	char path[512];
 
 	snprintf(path, sizeof(path), "%s/%s.json", dir, id);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/lexicon.json", dir);
 	unlink(path);
 	rmdir(dir);
 }
@@ -302,7 +323,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_loaded),	     cmocka_unit_test(test_self_check),
-		cmocka_unit_test(test_basic),	     cmocka_unit_test(test_clarify),
+		cmocka_unit_test(test_basic),	     cmocka_unit_test(test_two_topics),
 		cmocka_unit_test(test_slots),	     cmocka_unit_test(test_slot_canon),
 		cmocka_unit_test(test_hostile_input), cmocka_unit_test(test_bad_files),
 	};
