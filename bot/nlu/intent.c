@@ -113,7 +113,7 @@ struct rule {
 	char *name; /* owned */
 	cset all[MAX_GROUPS];
 	int n_all;
-	cset not ;
+	cset none_of;
 	int weight;
 };
 
@@ -139,7 +139,7 @@ struct intent {
 	int only;
 	struct rule *rules; /* owned */
 	size_t n_rules;
-	cset not ;
+	cset none_of;
 	int8_t may[LEX_MAX_CONCEPTS];
 	cset vocab;       /* every concept a rule or "may" names: what a follow-up may add */
 	cset need;        /* the first concepts of its rules: one must occur for any rule to fire */
@@ -357,7 +357,7 @@ load_rules(const intent_set *set, const char *file, json_t *arr, struct intent *
 	if (!it->rules)
 		return BOT_ERR_NOMEM;
 	for (i = 0; i < n; i++) {
-		json_t *o = json_array_get(arr, i), *all = NULL, *not = NULL, *g;
+		json_t *o = json_array_get(arr, i), *all = NULL, *none_of = NULL, *g;
 		const char *name = NULL;
 		struct rule *r = &it->rules[i];
 		json_error_t jerr;
@@ -366,7 +366,7 @@ load_rules(const intent_set *set, const char *file, json_t *arr, struct intent *
 
 		r->weight = 10;
 		if (json_unpack_ex(o, &jerr, JSON_STRICT, "{s:s, s:o, s?o, s?i}", "name", &name,
-		                   "all", &all, "not", &not, "weight", &r->weight)) {
+		                   "all", &all, "not", &none_of, "weight", &r->weight)) {
 			snprintf(err, errlen, "%s: rules[%zu]: %s", file, i, jerr.text);
 			return BOT_ERR_PARSE;
 		}
@@ -395,7 +395,7 @@ load_rules(const intent_set *set, const char *file, json_t *arr, struct intent *
 		it->need.w[0] |= r->all[0].w[0];
 		it->need.w[1] |= r->all[0].w[1];
 		r->n_all = (int)json_array_size(all);
-		if ((e = parse_concepts(set, file, what, not, &r->not, err, errlen)))
+		if ((e = parse_concepts(set, file, what, none_of, &r->none_of, err, errlen)))
 			return e;
 	}
 	return BOT_OK;
@@ -537,7 +537,7 @@ load_file(intent_set *set, const char *path, struct intent *it, char *err, size_
 {
 	json_error_t jerr;
 	json_t *pats = NULL, *excl = NULL, *slots = NULL, *title = NULL, *rules = NULL;
-	json_t *may = NULL, *not = NULL, *pats_if = NULL, *pats_max = NULL;
+	json_t *may = NULL, *none_of = NULL, *pats_if = NULL, *pats_max = NULL;
 	const char *id = NULL, *ko = NULL, *en = NULL;
 	int prio = 50, handoff = 0, only = 0;
 	const char *base = base_name(path);
@@ -557,7 +557,7 @@ load_file(intent_set *set, const char *path, struct intent *it, char *err, size_
 	                   "{s:s, s:o, s?:i, s?:o, s?:o, s?:o, s?:o, s?:o, s?:o, s?:o, s?:o, s?:b, "
 	                   "s?:b}",
 	                   "id", &id, "title", &title, "priority", &prio, "rules", &rules, "may",
-	                   &may, "not", &not, "patterns", &pats, "patterns_if", &pats_if,
+	                   &may, "not", &none_of, "patterns", &pats, "patterns_if", &pats_if,
 	                   "patterns_max_chars", &pats_max, "exclude", &excl, "slots", &slots,
 	                   "handoff", &handoff, "only", &only)) {
 		snprintf(err, errlen, "%s: %s", path, jerr.text);
@@ -593,7 +593,7 @@ load_file(intent_set *set, const char *path, struct intent *it, char *err, size_
 	if (!e)
 		e = load_may(set, path, may, it, err, errlen);
 	if (!e)
-		e = parse_concepts(set, path, "\"not\"", not, &it->not, err, errlen);
+		e = parse_concepts(set, path, "\"not\"", none_of, &it->none_of, err, errlen);
 	if (!e)
 		e = parse_concepts(set, path, "\"patterns_if\"", pats_if, &it->pats_if, err,
 		                   errlen);
@@ -960,19 +960,19 @@ push_hit(struct scratch *s, const struct hit *h)
 
 /* The best rule of IT on window W: fills H and returns 1, or 0. */
 static int
-best_rule(const intent_set *set, const struct intent *it, const struct wstate *w, const lex_text *t,
-          struct hit *h)
+best_rule(const intent_set *set, const struct intent *it, const struct wstate *w,
+	  const cset *nots, const lex_text *t, struct hit *h)
 {
 	int found = 0;
 
-	if (cs_meets(&w->mask, &it->not ))
+	if (cs_meets(nots, &it->none_of))
 		return 0;
 	for (size_t r = 0; r < it->n_rules; r++) {
 		const struct rule *ru = &it->rules[r];
 		struct hit cand;
 		int ok = 1, score = it->priority + ru->weight;
 
-		if (cs_meets(&w->mask, &ru->not ))
+		if (cs_meets(nots, &ru->none_of))
 			continue;
 		memset(&cand, 0, sizeof(cand));
 		for (int g = 0; g < ru->n_all && ok; g++) {
@@ -1011,20 +1011,41 @@ best_rule(const intent_set *set, const struct intent *it, const struct wstate *w
 	return found;
 }
 
+/* The concepts (not negated) of units [START, END). */
+static cset
+mask_of(const lex_text *t, size_t start, size_t end)
+{
+	cset m = {{0, 0}};
+
+	for (size_t i = occ_from(t, start); i < t->no && t->o[i].start < end; i++) {
+		if (t->o[i].end <= end && !t->o[i].negated)
+			cs_add(&m, t->o[i].concept);
+	}
+	return m;
+}
+
+/* Rules are tried on units [WS, WE); what rules an intent out ("not") is
+ * looked for in NOTS, the concepts around the window that belong with it
+ * (a clause's background and the clause it leads to, a sentence): a
+ * clause that fires a rule is still part of a thought that may say
+ * otherwise ("어제 충전했는데 아직 반영이 안 됐어요" is not a history
+ * request). */
 static bot_err
 eval_window(const intent_set *set, struct scratch *s, struct wstate *w, const lex_text *t,
-            size_t ws, size_t we, int level, size_t sent, int asking, int background,
-            const uint8_t *skip)
+	    size_t ws, size_t we, int level, size_t sent, int asking, int background,
+	    const uint8_t *skip, const cset *nots)
 {
 	ws_fill(w, t, ws, we);
 	if (!w->n)
 		return BOT_OK;
+	if (!nots)
+		nots = &w->mask;
 	for (size_t i = 0; i < set->n; i++) {
 		struct hit h;
 
 		if ((skip && skip[i]) || !cs_meets(&w->mask, &set->v[i].need))
 			continue;
-		if (!best_rule(set, &set->v[i], w, t, &h))
+		if (!best_rule(set, &set->v[i], w, nots, t, &h))
 			continue;
 		h.intent = (uint16_t)i;
 		h.score -= level;
@@ -1142,23 +1163,35 @@ find_hits(const intent_set *set, struct scratch *s, const lex_text *t, const cha
 	memset(&w.mask, 0, sizeof(w.mask));
 	s->nh = 0;
 	for (size_t si = 0; si < t->ns; si++) {
-		const lex_span *sp = &t->sent[si];
-		size_t before = s->nh;
+		const lex_span *sp = &t->sent[si];		size_t before = s->nh;
+		cset sm = mask_of(t, sp->start, sp->end);
 
 		for (size_t c = 0; c < t->nc; c++) {
 			const lex_span *cl = &t->clause[c];
+			size_t a = c, b = c;
 
 			if (cl->start < sp->start || cl->end > sp->end)
 				continue;
+			/* A clause of background ("...충전했는데", "...휴면이라서")
+			 * belongs with the clause it leads to; coordinated ones
+			 * ("...재발급하고", "...거랑") stand apart. What rules an
+			 * intent out is looked for in that whole stretch. */
+			while (a > 0 && t->clause[a - 1].background &&
+			       t->clause[a - 1].start >= sp->start)
+				a--;
+			while (t->clause[b].background && b + 1 < t->nc &&
+			       t->clause[b + 1].end <= sp->end)
+				b++;
+			cset cm = mask_of(t, t->clause[a].start, t->clause[b].end);
 			if ((e = eval_window(set, s, &w, t, cl->start, cl->end, LV_CLAUSE, si,
-			                     sp->asking, cl->background, NULL)))
+					     sp->asking, cl->background, NULL, &cm)))
 				return e;
 		}
 		memset(seen, 0, sizeof(seen));
 		for (size_t h = before; h < s->nh; h++)
 			seen[s->hits[h].intent] = 1;
 		if ((e = eval_window(set, s, &w, t, sp->start, sp->end, LV_SENTENCE, si, sp->asking,
-		                     0, seen)))
+				     0, seen, &sm)))
 			return e;
 	}
 	if (!s->nh) {
@@ -1166,12 +1199,12 @@ find_hits(const intent_set *set, struct scratch *s, const lex_text *t, const cha
 			int asking = t->sent[si].asking || t->sent[si + 1].asking;
 
 			if ((e = eval_window(set, s, &w, t, t->sent[si].start, t->sent[si + 1].end,
-			                     LV_PAIR, si + 1, asking, 0, NULL)))
+			                     LV_PAIR, si + 1, asking, 0, NULL, NULL)))
 				return e;
 		}
 	}
 	if (!s->nh && t->ns > 2 &&
-	    (e = eval_window(set, s, &w, t, 0, t->nu, LV_ALL, t->ns - 1, 1, 0, NULL)))
+	    (e = eval_window(set, s, &w, t, 0, t->nu, LV_ALL, t->ns - 1, 1, 0, NULL, NULL)))
 		return e;
 	if ((e = eval_patterns(set, s, t, subj, slen)))
 		return e;
@@ -1449,7 +1482,7 @@ classify_in_context(const intent_set *set, struct scratch *s, const lex_text *t,
 		ft.o = fake;
 		ft.no = (size_t)n;
 		for (size_t i = 0; i < set->n; i++) {
-			if (set->v[i].only || !best_rule(set, &set->v[i], &w, &ft, &h))
+			if (set->v[i].only || !best_rule(set, &set->v[i], &w, &w.mask, &ft, &h))
 				continue;
 			if (found < 0 || h.score > best.score) {
 				best = h;
@@ -1876,8 +1909,8 @@ explain_miss(const intent_set *set, const struct intent *it, const char *text)
 	}
 	if (best >= 0) {
 		const struct rule *ru = &it->rules[best];
-		cset blocked = {{w.mask.w[0] & (ru->not .w[0] | it->not .w[0]),
-		                 w.mask.w[1] & (ru->not .w[1] | it->not .w[1])}};
+		cset blocked = {{w.mask.w[0] & (ru->none_of.w[0] | it->none_of.w[0]),
+		                 w.mask.w[1] & (ru->none_of.w[1] | it->none_of.w[1])}};
 
 		fprintf(stderr, "    nearest rule %s/%s:", it->id, ru->name);
 		for (int g = 0; g < ru->n_all; g++) {

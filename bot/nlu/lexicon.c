@@ -592,7 +592,7 @@ word_typo(const lexicon *lex, const char *w, size_t n, uint8_t *cost)
 
 /* ---- tokenising (forms and text alike) ---- */
 
-static size_t
+static inline size_t
 decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
 	unsigned c = s[0];
@@ -823,7 +823,8 @@ add_surfaces(lexicon *lex, const char *w, size_t n, uint32_t id)
 
 /* Parses form S of CONCEPT (a string from the file) into an instance. */
 static bot_err
-load_form(lexicon *lex, int concept, const char *s, int concept_typos, char *err, size_t errlen)
+load_form(lexicon *lex, int concept, const char *s, int concept_typos, int trigger, char *err,
+	  size_t errlen)
 {
 	char buf[512];
 	norm_buf nb = {0};
@@ -927,7 +928,12 @@ load_form(lexicon *lex, int concept, const char *s, int concept_typos, char *err
 	}
 	if (!concept_typos || !hangul_only)
 		flags |= F_NOTYPO;
-	e = add_inst(lex, keys, nu, (uint16_t) concept, form, 0, flags);
+	if (trigger >= 0) {
+		/* not a form: where regex form TRIGGER may start */
+		flags |= F_TRIGGER | F_NOTYPO;
+		form = (uint16_t)trigger;
+	}
+	e = add_inst(lex, keys, nu, (uint16_t)concept, form, 0, flags);
 	if (!e && stem) {
 		/* A verb stem: its last syllable also stands with the final an
 		 * ending adds (안오- is 안온, 안올, 안옴, 안옵, 안왔 not). */
@@ -963,7 +969,7 @@ load_regex_form(lexicon *lex, int concept, json_t *o, char *err, size_t errlen)
 	json_t *at = NULL, *v;
 	json_error_t jerr;
 	uint16_t form;
-	size_t i, first_inst;
+	size_t i;
 	bot_err e;
 
 	if (json_unpack_ex(o, &jerr, JSON_STRICT, "{s:s, s?o}", "re", &re, "at", &at) ||
@@ -1009,13 +1015,9 @@ load_regex_form(lexicon *lex, int concept, json_t *o, char *err, size_t errlen)
 			         lex->names[concept]);
 			return BOT_ERR_PARSE;
 		}
-		first_inst = lex->n_inst;
-		if ((e = load_form(lex, concept, json_string_value(v), 0, err, errlen)))
+				if ((e = load_form(lex, concept, json_string_value(v), 0, (int)lex->n_rx - 1, err,
+				   errlen)))
 			return e;
-		for (size_t k = first_inst; k < lex->n_inst; k++) {
-			lex->inst[k].flags |= F_TRIGGER | F_NOTYPO;
-			lex->inst[k].form = (uint16_t)(lex->n_rx - 1);
-		}
 		r->has_at = 1;
 	}
 	return BOT_OK;
@@ -1209,7 +1211,7 @@ load_concepts(lexicon *lex, json_t *concepts, char *err, size_t errlen)
 		json_array_foreach(forms, i, v)
 		{
 			if (json_is_string(v))
-				e = load_form(lex, c, json_string_value(v), typos, err, errlen);
+				e = load_form(lex, c, json_string_value(v), typos, -1, err, errlen);
 			else
 				e = load_regex_form(lex, c, v, err, errlen);
 			if (e)
@@ -1636,14 +1638,20 @@ find_regex(const lexicon *lex, lex_text *t, pcre2_match_data *md)
 		if ((e = regex_at(lex, t, &lex->rx[t->trig[k] >> 16], t->trig[k] & 0xFFFF, md)))
 			return e;
 	}
+	/* Where numbers are (a message with more than 64 has them read in
+	 * the first 64). */
+	size_t nums[64], nn = 0;
+
+	for (size_t u = 0; u < t->nu && nn < sizeof(nums) / sizeof(nums[0]); u++) {
+		if (t->u[u].kind == LEX_NUM)
+			nums[nn++] = u;
+	}
 	for (size_t r = 0; r < lex->n_rx; r++) {
 		const struct rx_form *rf = &lex->rx[r];
 
-		if (rf->at_digit) {
-			for (size_t u = 0; u < t->nu; u++) {
-				if (t->u[u].kind == LEX_NUM && (e = regex_at(lex, t, rf, u, md)))
-					return e;
-			}
+		for (size_t k = 0; rf->at_digit && k < nn; k++) {
+			if ((e = regex_at(lex, t, rf, nums[k], md)))
+				return e;
 		}
 		if (rf->at_digit || rf->has_at)
 			continue;
@@ -1893,9 +1901,8 @@ split_spans(const lexicon *lex, lex_text *t)
 	return BOT_OK;
 }
 
-/* "환불 말고 충전": what comes before NEGATE in its clause (back to the
- * previous negation) is not asked about; "instead of X": what follows
- * NEGATE_NEXT to the end of its clause. */
+/* "환불 말고 충전": the word before NEGATE is not asked about; "instead of
+ * X": what follows NEGATE_NEXT to the end of its clause. */
 static void
 mark_negated(const lexicon *lex, lex_text *t)
 {
@@ -1904,15 +1911,15 @@ mark_negated(const lexicon *lex, lex_text *t)
 		size_t from = 0, to = 0;
 
 		if ((int)n->concept == lex->c_negate) {
+			/* the word before it ("아니 환불 말고 충전이요"), or the
+			 * one it ends ("환불말고") */
 			to = n->start;
-			for (size_t c = 0; c < t->ns; c++) {
-				if (t->sent[c].start <= n->start && n->start < t->sent[c].end)
-					from = t->sent[c].start;
-			}
-			for (size_t k = 0; k < i; k++) {
-				if ((int)t->o[k].concept == lex->c_negate && t->o[k].end > from)
-					from = t->o[k].end;
-			}
+			from = to;
+			if (from > 0 && (from == 0 || (t->u[from].flags & LEX_SPACE)))
+				from--;
+			while (from > 0 && !(t->u[from].flags & LEX_SPACE) &&
+			       t->u[from - 1].kind != LEX_PUNCT)
+				from--;
 		} else if ((int)n->concept == lex->c_negate_next) {
 			from = n->end;
 			to = t->nu;

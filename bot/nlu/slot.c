@@ -402,6 +402,11 @@ english_dates(const char *s, char *out)
 			s += 3;
 			while (*s >= 'a' && *s <= 'z')
 				s++;
+			const char *after = s;
+			while (*s == ' ' || *s == '.')
+				s++;
+			if (!(*s >= '0' && *s <= '9'))
+				s = after;
 			o += (size_t)snprintf(out + o, COMPACT_MAX - o, "%d월", m);
 			if (*s >= '0' && *s <= '9' && !(s[1] >= '0' && s[1] <= '9' && s[2] >= '0' &&
 							 s[2] <= '9' && s[3] >= '0')) {
@@ -441,7 +446,7 @@ explicit_range(const char *s0, time_t now, char *out, size_t outlen)
 	int n, ty, tm, td, y1, m1, d1, y2, m2, d2;
 	long today = seoul_today(now), from, to;
 
-	english_dates(s0, s);
+		memcpy(s, s0, strlen(s0) + 1);
 	n = scan_dates(s, dt);
 	if (n == 0)
 		return BOT_ERR_NOT_FOUND;
@@ -719,6 +724,18 @@ slot_canonicalize(slot_canon canon, const char *text, size_t len, time_t now, ch
 		memcpy(out, text, len);
 		out[len] = '\0';
 		return len ? BOT_OK : BOT_ERR_NOT_FOUND;
+	}
+		if (canon == SLOT_CANON_PERIOD) {
+		/* English month names are read before the spaces go:
+		 * "to oct 15" is not "tooct15" */
+		char e[COMPACT_MAX];
+		size_t n = len < COMPACT_MAX - 1 ? len : COMPACT_MAX - 1;
+
+		memcpy(s, text, n);
+		s[n] = '\0';
+		english_dates(s, e);
+		compact(e, strlen(e), s);
+		return canon_period(s, now, out, outlen);
 	}
 	compact(text, len, s);
 	switch (canon) {
