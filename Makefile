@@ -129,8 +129,14 @@ unit: $(UNIT_BINS)
 intents-check: all
 	$(BUILD)/botd check --intents intents
 
+# The dev sets: a public sample (dev.tsv) and questions written blind from
+# the FAQ by someone who never saw the intent files (set_a: one question
+# each; two_topics; followups: a second message in context).
+DEVSETS := tests/intents/dev.tsv tests/intents/set_a.tsv tests/intents/two_topics.tsv \
+	tests/intents/followups.tsv
+
 devset: all
-	node tests/intents/devset.mjs $(BUILD)/botd tests/intents/dev.tsv
+	@set -e; for f in $(DEVSETS); do node tests/intents/devset.mjs $(BUILD)/botd $$f; done
 
 e2e: all deps-npm
 	cd tests && BOTD=$(abspath $(BUILD)/botd) node --test --test-concurrency=1 e2e/

@@ -27,13 +27,12 @@
  * the concepts present, less one or two per typo among the words it used.
  *
  * Topics: the best hit is the first topic. A second topic is the best hit
- * of another intent whose words are all different ("무상캐시 남은 거랑
- * 세금계산서 실패 사유"); a hit that needs a word the first topic used is not
- * a topic of its own, and when it scores within CLARIFY_MARGIN of the first
+ * of another intent on different words ("무상캐시 남은 거랑 세금계산서 실패
+ * 사유"), or sharing an object noun but with a word of its own the first
+ * intent does not know (distinct_topic); a hit with no word of its own is
+ * not a topic, and when it scores within CLARIFY_MARGIN of the first
  * the customer is asked which one they mean. Of two topics the first asked
- * is the one in the asking sentence (a question or a request), then the one
- * in the main clause rather than a background clause ("카드가 휴면이라서
- * 자동결제가 실패했는데 광고 꺼지나요"), then the earlier one.
+ * comes first (topic_place).
  *
  * Nothing fired: the suggestion model (learn.h) may offer its best guesses
  * (intent_result.suggest); they are never answered on their own. */
@@ -146,7 +145,7 @@ struct intent {
 	struct pat *pats; /* owned */
 	size_t n_pats;
 	cset pats_if;     /* the patterns run only when one of these occurs (empty: always) */
-	int pats_max;     /* ... and only on messages of at most this many characters (0: any) */
+	int max_chars; /* considered only for messages of at most this many characters (0: any) */
 	struct pat *excl; /* owned */
 	size_t n_excl;
 	struct slot_def *slots; /* owned */
@@ -160,6 +159,7 @@ struct hit {
 	uint16_t ws, we; /* window, units */
 	uint16_t sent;
 	uint16_t ev_s[MAX_GROUPS], ev_e[MAX_GROUPS]; /* the words it used, units */
+	uint16_t ev_c[MAX_GROUPS];		     /* and their concepts */
 };
 
 /* Per-call working memory. The set owns one, reused by every call; a call
@@ -171,6 +171,7 @@ struct scratch {
 	pcre2_match_data *md;
 	struct hit *hits;
 	size_t nh, cap_h;
+	cset all; /* the concepts of the whole message */
 	double *p; /* n_intents + 1 */
 };
 
@@ -558,7 +559,7 @@ load_file(intent_set *set, const char *path, struct intent *it, char *err, size_
 	                   "s?:b}",
 	                   "id", &id, "title", &title, "priority", &prio, "rules", &rules, "may",
 	                   &may, "not", &none_of, "patterns", &pats, "patterns_if", &pats_if,
-	                   "patterns_max_chars", &pats_max, "exclude", &excl, "slots", &slots,
+	                   "max_chars", &pats_max, "exclude", &excl, "slots", &slots,
 	                   "handoff", &handoff, "only", &only)) {
 		snprintf(err, errlen, "%s: %s", path, jerr.text);
 		return BOT_ERR_PARSE;
@@ -582,11 +583,10 @@ load_file(intent_set *set, const char *path, struct intent *it, char *err, size_
 	it->priority = prio;
 	it->only = only;
 	if (pats_max && (!json_is_integer(pats_max) || json_integer_value(pats_max) < 1)) {
-		snprintf(err, errlen, "%s: \"patterns_max_chars\" must be a positive integer",
-		         path);
+		snprintf(err, errlen, "%s: \"max_chars\" must be a positive integer", path);
 		return BOT_ERR_PARSE;
 	}
-	it->pats_max = pats_max ? (int)json_integer_value(pats_max) : 0;
+	it->max_chars = pats_max ? (int)json_integer_value(pats_max) : 0;
 	e = check_tests(path, it->spec, err, errlen);
 	if (!e)
 		e = load_rules(set, path, rules, it, err, errlen);
@@ -994,6 +994,7 @@ best_rule(const intent_set *set, const struct intent *it, const struct wstate *w
 			score -= t->o[pick].cost;
 			cand.ev_s[g] = t->o[pick].start;
 			cand.ev_e[g] = t->o[pick].end;
+			cand.ev_c[g] = t->o[pick].concept;
 		}
 		if (!ok)
 			continue;
@@ -1009,6 +1010,16 @@ best_rule(const intent_set *set, const struct intent *it, const struct wstate *w
 	}
 	(void)set;
 	return found;
+}
+
+static size_t
+utf8_chars(const char *s, size_t n)
+{
+	size_t c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return c;
 }
 
 /* The concepts (not negated) of units [START, END). */
@@ -1043,9 +1054,13 @@ eval_window(const intent_set *set, struct scratch *s, struct wstate *w, const le
 	for (size_t i = 0; i < set->n; i++) {
 		struct hit h;
 
-		if ((skip && skip[i]) || !cs_meets(&w->mask, &set->v[i].need))
+		if ((skip && skip[i]) || !cs_meets(&w->mask, &set->v[i].need) ||
+		    (set->v[i].max_chars && t->len > (size_t)set->v[i].max_chars &&
+		     utf8_chars(t->text, t->len) > (size_t)set->v[i].max_chars))
 			continue;
-		if (!best_rule(set, &set->v[i], w, nots, t, &h))
+		/* an intent that counts only on its own looks at the whole
+		 * message for what rules it out */
+		if (!best_rule(set, &set->v[i], w, set->v[i].only ? &s->all : nots, t, &h))
 			continue;
 		h.intent = (uint16_t)i;
 		h.score -= level;
@@ -1071,15 +1086,6 @@ sentence_of(const lex_text *t, size_t u)
 	return t->ns ? t->ns - 1 : 0;
 }
 
-static size_t
-utf8_chars(const char *s, size_t n)
-{
-	size_t c = 0;
-
-	for (size_t i = 0; i < n; i++)
-		c += ((unsigned char)s[i] & 0xC0) != 0x80;
-	return c;
-}
 
 /* Ordered patterns and exclusions run over the whole subject. */
 static bot_err
@@ -1096,7 +1102,7 @@ eval_patterns(const intent_set *set, struct scratch *s, const lex_text *t, const
 		PCRE2_SIZE m0 = 0, m1 = 0;
 
 		if (!it->n_pats || (!cs_empty(&it->pats_if) && !cs_meets(&all, &it->pats_if)) ||
-		    (it->pats_max && utf8_chars(subj, slen) > (size_t)it->pats_max))
+		    (it->max_chars && utf8_chars(subj, slen) > (size_t)it->max_chars))
 			continue;
 
 		for (size_t k = 0; k < it->n_pats; k++) {
@@ -1130,6 +1136,7 @@ eval_patterns(const intent_set *set, struct scratch *s, const lex_text *t, const
 		h.sent = (uint16_t)sentence_of(t, u0);
 		h.asking = t->ns ? t->sent[h.sent].asking : 0;
 		h.n_ev = 1;
+		h.ev_c[0] = 0xffff;
 		h.ev_s[0] = (uint16_t)u0;
 		h.ev_e[0] = (uint16_t)(u1 > u0 ? u1 : u0 + 1);
 		if (push_hit(s, &h))
@@ -1162,9 +1169,17 @@ find_hits(const intent_set *set, struct scratch *s, const lex_text *t, const cha
 	w.n = 0;
 	memset(&w.mask, 0, sizeof(w.mask));
 	s->nh = 0;
+	s->all = mask_of(t, 0, t->nu);
 	for (size_t si = 0; si < t->ns; si++) {
 		const lex_span *sp = &t->sent[si];		size_t before = s->nh;
-		cset sm = mask_of(t, sp->start, sp->end);
+		cset sm = mask_of(t, sp->start, sp->end), pm = {{0, 0}};
+
+		/* A short fragment after a sentence, asking nothing ("...바꾸고
+		 * 싶어요 결제카드랑 예비카드1"), belongs with that sentence. */
+		if (si > 0 && !sp->asking && sp->end - sp->start <= 8)
+			pm = mask_of(t, t->sent[si - 1].start, t->sent[si - 1].end);
+		sm.w[0] |= pm.w[0];
+		sm.w[1] |= pm.w[1];
 
 		for (size_t c = 0; c < t->nc; c++) {
 			const lex_span *cl = &t->clause[c];
@@ -1183,6 +1198,8 @@ find_hits(const intent_set *set, struct scratch *s, const lex_text *t, const cha
 			       t->clause[b + 1].end <= sp->end)
 				b++;
 			cset cm = mask_of(t, t->clause[a].start, t->clause[b].end);
+			cm.w[0] |= pm.w[0];
+			cm.w[1] |= pm.w[1];
 			if ((e = eval_window(set, s, &w, t, cl->start, cl->end, LV_CLAUSE, si,
 					     sp->asking, cl->background, NULL, &cm)))
 				return e;
@@ -1194,14 +1211,17 @@ find_hits(const intent_set *set, struct scratch *s, const lex_text *t, const cha
 				     0, seen, &sm)))
 			return e;
 	}
-	if (!s->nh) {
-		for (size_t si = 0; si + 1 < t->ns; si++) {
-			int asking = t->sent[si].asking || t->sent[si + 1].asking;
+	/* Two neighbouring sentences, for the intents no sentence explained
+	 * ("휴면 표시는 왜 뜨는 거예요? 그것 때문에 자동결제가 실패하면...") */
+	memset(seen, 0, sizeof(seen));
+	for (size_t h = 0; h < s->nh; h++)
+		seen[s->hits[h].intent] = 1;
+	for (size_t si = 0; si + 1 < t->ns; si++) {
+		int asking = t->sent[si].asking || t->sent[si + 1].asking;
 
-			if ((e = eval_window(set, s, &w, t, t->sent[si].start, t->sent[si + 1].end,
-			                     LV_PAIR, si + 1, asking, 0, NULL, NULL)))
-				return e;
-		}
+		if ((e = eval_window(set, s, &w, t, t->sent[si].start, t->sent[si + 1].end, LV_PAIR,
+				     si + 1, asking, 0, seen, NULL)))
+			return e;
 	}
 	if (!s->nh && t->ns > 2 &&
 	    (e = eval_window(set, s, &w, t, 0, t->nu, LV_ALL, t->ns - 1, 1, 0, NULL, NULL)))
@@ -1263,16 +1283,6 @@ hit_first(const struct hit *h)
 	return f;
 }
 
-/* Whether topic A was asked before topic B (see the top of the file). */
-static int
-asked_first(const struct hit *a, const struct hit *b)
-{
-	if (a->sent != b->sent && a->asking != b->asking)
-		return a->asking;
-	if (a->sent == b->sent && a->background != b->background)
-		return !a->background;
-	return hit_first(a) <= hit_first(b);
-}
 
 /* ---- slots ---- */
 
@@ -1420,6 +1430,45 @@ intent_index(const intent_set *set, const char *id)
 	return -1;
 }
 
+/* A period said relative to the previous one ("그 전 주는요?", "16일부터
+ * 31일까지는요?"): resolved against CTX's period into SLOTS. */
+static void
+relative_period(const intent_set *set, const struct intent *it, const lex_text *t,
+		const intent_context *ctx, time_t now, json_t *slots, json_t *words)
+{
+	const char *prev = json_string_value(json_object_get(ctx->slots, "period"));
+
+	if (!prev)
+		return;
+	for (size_t k = 0; k < it->n_slots; k++) {
+		const struct slot_def *sd = &it->slots[k];
+
+		if (sd->canon != SLOT_CANON_PERIOD || sd->concept < 0)
+			continue;
+		for (size_t i = 0; i < t->no; i++) {
+			const lex_occ *o = &t->o[i];
+			size_t re = o->end, j;
+			char val[SLOT_VALUE_MAX];
+
+			if (o->concept != sd->concept || o->negated)
+				continue;
+			for (j = i + 1; j < t->no && t->o[j].start <= re + 2; j++) {
+				if (t->o[j].concept == sd->concept && t->o[j].end > re)
+					re = t->o[j].end;
+			}
+			size_t b0 = t->u[o->start].off, b1 = t->u[re - 1].off + t->u[re - 1].len;
+			if (slot_period_relative(t->text + b0, b1 - b0, prev, now, val, sizeof(val)) ==
+			    BOT_OK) {
+				json_object_set_new(slots, sd->name, json_string(val));
+				json_object_set_new(words, sd->name, json_stringn(t->text + b0, b1 - b0));
+				return;
+			}
+			i = j - 1;
+		}
+	}
+	(void)set;
+}
+
 /* Understands T (not understood on its own) in the context of the previous
  * turn. Returns 1 when it did (RES filled), 0 otherwise. */
 static int
@@ -1434,14 +1483,32 @@ classify_in_context(const intent_set *set, struct scratch *s, const lex_text *t,
 		return 0;
 	pit = &set->v[pi];
 	c_negate = lexicon_concept(set->lex, "NEGATE");
+	/* English "refunds not top-ups": after "not", what is not meant (read
+	 * so only here, in a conversation: alone "not" is mostly part of a
+	 * complaint, "message not arriving"). */
+	size_t not_at = t->nu;
+	for (size_t i = 0; i < t->nu; i++) {
+		if (t->u[i].kind == LEX_WORD && t->u[i].len == 3 &&
+		    !memcmp(t->text + t->u[i].off, "not", 3) && i + 1 < t->nu) {
+			not_at = i;
+			neg = 1;
+			break;
+		}
+	}
 	for (size_t i = 0; i < t->no; i++) {
 		const lex_occ *o = &t->o[i];
+		int inside = 0;
 
+		/* a part of a compound ("광고" in "광고계정") says nothing new */
+		for (size_t k = 0; k < t->no && !inside; k++)
+			inside = k != i && t->o[k].concept != o->concept && !t->o[k].negated &&
+				 t->o[k].start <= o->start && o->end <= t->o[k].end &&
+				 t->o[k].end - t->o[k].start > o->end - o->start;
 		if ((int)o->concept == c_negate)
 			neg = 1;
-		else if (o->negated)
+		else if (o->negated || o->start > not_at)
 			cs_add(&negs, o->concept);
-		else
+		else if (!inside)
 			cs_add(&pos, o->concept);
 	}
 	if (ctx->text && ctx->len && normalize_text(ctx->text, ctx->len, &s->nb2) == BOT_OK &&
@@ -1513,6 +1580,21 @@ classify_in_context(const intent_set *set, struct scratch *s, const lex_text *t,
 	cset known = pit->vocab;
 	known.w[0] |= set->followup_ok.w[0];
 	known.w[1] |= set->followup_ok.w[1];
+	/* a word read two ways ("바꿔": change, or put me through) is known
+	 * when one of its readings is */
+	for (size_t i = 0; i < t->no; i++) {
+		const lex_occ *o = &t->o[i];
+
+		if (o->negated || cs_has(&known, o->concept) || !cs_has(&pos, o->concept))
+			continue;
+		for (size_t k = 0; k < t->no; k++) {
+			if (t->o[k].start == o->start && t->o[k].end == o->end &&
+			    cs_has(&known, t->o[k].concept)) {
+				pos.w[o->concept >> 6] &= ~(1ull << (o->concept & 63));
+				break;
+			}
+		}
+	}
 	if (cs_empty(&pos) || !cs_within(&pos, &known))
 		return 0;
 	cset detail = pos;
@@ -1524,9 +1606,10 @@ classify_in_context(const intent_set *set, struct scratch *s, const lex_text *t,
 		json_decref(words);
 		return 0;
 	}
+	relative_period(set, pit, t, ctx, now, slots, words);
 	fill_slots(set, s, pit, t, 0, t->nu, 0, now, slots, words);
 	int other = set->c_other >= 0 && set->c_account >= 0 && cs_has(&pos, set->c_other) &&
-	            cs_has(&pos, set->c_account);
+		    cs_has(&pos, set->c_account);
 	if (!json_object_size(slots) && !other && cs_empty(&detail)) {
 		json_decref(slots);
 		json_decref(words);
@@ -1640,10 +1723,161 @@ suggest(const intent_set *set, struct scratch *s, const char *subj, size_t slen,
 	}
 }
 
+/* Whether hit C may be a topic beside hit A: it uses a word of its own
+ * that A's intent does not know (a shared object noun is fine: "세금계산서
+ * 발행실패 사유랑, 다시 발행받으려면..." is two topics on one invoice). */
+static int
+distinct_topic(const intent_set *set, const struct hit *a, const struct hit *c)
+{
+	for (int j = 0; j < c->n_ev; j++) {
+		int shared = 0;
+
+		for (int i = 0; i < a->n_ev && !shared; i++)
+			shared = a->ev_s[i] < c->ev_e[j] && c->ev_s[j] < a->ev_e[i];
+		if (!shared && (c->ev_c[j] == 0xffff ||
+				(!cs_has(&set->v[a->intent].vocab, c->ev_c[j]) &&
+				 !cs_has(&set->followup_ok, c->ev_c[j]))))
+			return 1;
+	}
+	return 0;
+}
+
+/* Where topic X (beside topic Y) is first asked: the first sentence that
+ * is about X alone, or that asks (a question or a request) and names a
+ * word only X knows; a sentence about both is a story of how one led to
+ * the other, not an ask ("카드가 휴면이 돼서 자동결제가 실패했나 봐요").
+ * Without such a sentence, X's first word. Sentence in *SENT, unit in *POS. */
+static void
+topic_place(const intent_set *set, const struct scratch *s, const lex_text *t, uint16_t x,
+	    uint16_t y, unsigned *sent, unsigned *pos)
+{
+	const struct intent *ix = &set->v[x], *iy = &set->v[y];
+
+	*sent = 0xffff;
+	*pos = 0xffff;
+	for (size_t si = 0; si < t->ns; si++) {
+		int has_x = 0, has_y = 0;
+		unsigned px = 0xffff;
+
+		for (size_t h = 0; h < s->nh; h++) {
+			const struct hit *hh = &s->hits[h];
+
+			if (hh->sent != si)
+				continue;
+			if (hh->intent == x) {
+				has_x = 1;
+				px = hit_first(hh) < px ? hit_first(hh) : px;
+			}
+			has_y |= hh->intent == y;
+		}
+		if (has_x && !has_y) {
+			*sent = (unsigned)si;
+			*pos = px;
+			return;
+		}
+		if (!t->sent[si].asking)
+			continue;
+		for (size_t i = occ_from(t, t->sent[si].start);
+		     i < t->no && t->o[i].start < t->sent[si].end; i++) {
+			int c = t->o[i].concept;
+
+			if (!t->o[i].negated && cs_has(&ix->vocab, c) && !cs_has(&iy->vocab, c) &&
+			    !cs_has(&set->followup_ok, c)) {
+				*sent = (unsigned)si;
+				*pos = t->o[i].start;
+				return;
+			}
+		}
+	}
+	for (size_t h = 0; h < s->nh; h++) {
+		if (s->hits[h].intent == x && hit_first(&s->hits[h]) < *pos)
+			*pos = hit_first(&s->hits[h]);
+	}
+}
+
+/* The topics of the hits in S (sorted best first) into RES: the best hit,
+ * and the best hit of another intent on other words; a near tie on the
+ * same words is a clarification. Of two topics the first asked comes
+ * first (topic_place), but an explicit request for a person always does.
+ * Returns the first topic's hit (for the explanation), or NULL. */
+static const struct hit *
+pick_topics(const intent_set *set, struct scratch *s, const lex_text *t, time_t now,
+	    intent_result *res)
+{
+	const struct hit *first = s->nh ? &s->hits[0] : NULL, *second = NULL;
+
+	if (!first)
+		return NULL;
+	for (size_t h = 1; h < s->nh && !res->clarify; h++) {
+		const struct hit *c = &s->hits[h];
+
+		if (c->intent == first->intent || !hits_overlap(first, c) ||
+		    distinct_topic(set, first, c))
+			continue;
+		if (first->score - c->score >= CLARIFY_MARGIN)
+			break;
+		res->clarify = 1;
+		res->candidates[res->n_candidates++] = set->v[first->intent].id;
+		for (size_t k = h; k < s->nh && res->n_candidates < INTENT_MAX_CANDIDATES; k++) {
+			const struct hit *d = &s->hits[k];
+			int dup = 0;
+
+			if (first->score - d->score >= CLARIFY_MARGIN)
+				break;
+			for (int q = 0; q < res->n_candidates; q++)
+				dup |= !strcmp(res->candidates[q], set->v[d->intent].id);
+			if (!dup && hits_overlap(first, d))
+				res->candidates[res->n_candidates++] = set->v[d->intent].id;
+		}
+	}
+	if (res->clarify)
+		return NULL;
+	for (size_t h = 1; h < s->nh; h++) {
+		const struct hit *c = &s->hits[h];
+
+		if (c->intent != first->intent &&
+		    (!hits_overlap(first, c) || distinct_topic(set, first, c))) {
+			second = c;
+			break;
+		}
+	}
+	if (second) {
+		unsigned s1, s2, p1, p2;
+		int swap;
+
+		topic_place(set, s, t, first->intent, second->intent, &s1, &p1);
+		topic_place(set, s, t, second->intent, first->intent, &s2, &p2);
+		if (!strcmp(set->v[first->intent].id, "agent_request"))
+			swap = 0;
+		else if (!strcmp(set->v[second->intent].id, "agent_request"))
+			swap = 1;
+		else
+			swap = s1 != s2 ? s2 < s1 : p2 < p1;
+		if (swap) {
+			const struct hit *x = first;
+			first = second;
+			second = x;
+		}
+	}
+	res->intent = set->v[first->intent].id;
+	fill_slots(set, s, &set->v[first->intent], t, first->ws, first->we, first->sent, now,
+		   res->slots, res->slot_words);
+	if (second) {
+		res->also = set->v[second->intent].id;
+		res->also_slots = json_object();
+		res->also_slot_words = json_object();
+		if (res->also_slots && res->also_slot_words)
+			fill_slots(set, s, &set->v[second->intent], t, second->ws, second->we,
+				   second->sent, now, res->also_slots, res->also_slot_words);
+	}
+	return first;
+}
+
 static bot_err
 classify_with(const intent_set *set, struct scratch *s, const char *text, size_t len, time_t now,
-              const intent_context *ctx, int flags, intent_result *res)
+	      const intent_context *ctx, int flags, intent_result *res)
 {
+	const struct hit *first;
 	const char *subj;
 	size_t slen;
 	bot_err e;
@@ -1657,77 +1891,47 @@ classify_with(const intent_set *set, struct scratch *s, const char *text, size_t
 	    (e = find_hits(set, s, t, subj, slen)))
 		return e;
 	qsort(s->hits, s->nh, sizeof(*s->hits), hit_cmp);
+	first = pick_topics(set, s, t, now, res);
+	if (first && ctx && ctx->intent && !strcmp(res->intent, ctx->intent) &&
+	    utf8_chars(t->text, t->len) <= FOLLOWUP_MAX_CHARS) {
+		/* "아 환불 내역도 같이요" after last month's charges: the same
+		 * question again, with what it does not change kept */
+		const struct intent *it = &set->v[first->intent];
+		const char *k;
+		json_t *v;
 
-	const struct hit *first = s->nh ? &s->hits[0] : NULL, *second = NULL;
-	if (first) {
-		/* A near tie on the same words: ask. */
-		for (size_t h = 1; h < s->nh && !res->clarify; h++) {
-			const struct hit *c = &s->hits[h];
-
-			if (c->intent == first->intent || !hits_overlap(first, c))
-				continue;
-			if (first->score - c->score >= CLARIFY_MARGIN)
-				break;
-			res->clarify = 1;
-			res->candidates[res->n_candidates++] = set->v[first->intent].id;
-			for (size_t k = h; k < s->nh && res->n_candidates < INTENT_MAX_CANDIDATES;
-			     k++) {
-				const struct hit *d = &s->hits[k];
-				int dup = 0;
-
-				if (first->score - d->score >= CLARIFY_MARGIN)
-					break;
-				for (int q = 0; q < res->n_candidates; q++)
-					dup |= !strcmp(res->candidates[q], set->v[d->intent].id);
-				if (!dup && hits_overlap(first, d))
-					res->candidates[res->n_candidates++] = set->v[d->intent].id;
-			}
+		if (!json_object_get(res->slots, "period"))
+			relative_period(set, it, t, ctx, now, res->slots, res->slot_words);
+		json_object_foreach((json_t *)ctx->slots, k, v)
+		{
+			if (!json_object_get(res->slots, k))
+				json_object_set(res->slots, k, v);
 		}
-		if (res->clarify) {
-			first = NULL;
-		} else {
-			for (size_t h = 1; h < s->nh; h++) {
-				const struct hit *c = &s->hits[h];
-
-				if (c->intent != first->intent && !hits_overlap(first, c)) {
-					second = c;
-					break;
-				}
-			}
-		}
-	}
-	if (first && second) {
-		int agent_second = !strcmp(set->v[second->intent].id, "agent_request");
-		if (agent_second || (strcmp(set->v[first->intent].id, "agent_request") &&
-		                     !asked_first(first, second))) {
-			const struct hit *x = first;
-			first = second;
-			second = x;
-		}
-	}
-	if (first) {
-		res->intent = set->v[first->intent].id;
-		fill_slots(set, s, &set->v[first->intent], t, first->ws, first->we, first->sent,
-		           now, res->slots, res->slot_words);
-	}
-	if (second) {
-		res->also = set->v[second->intent].id;
-		res->also_slots = json_object();
-		res->also_slot_words = json_object();
-		if (!res->also_slots || !res->also_slot_words)
-			return BOT_ERR_NOMEM;
-		fill_slots(set, s, &set->v[second->intent], t, second->ws, second->we, second->sent,
-		           now, res->also_slots, res->also_slot_words);
+		res->via = INTENT_VIA_FOLLOWUP;
 	}
 	if (!first && !res->clarify && ctx && ctx->intent)
 		classify_in_context(set, s, t, now, ctx, res);
+	if (!res->intent && !res->clarify) {
+		/* "발급받은 가상계좌 말고 새로 받을 수 있나요?": with nothing to
+		 * correct, what was negated may be the very topic. */
+		int negated = 0;
+
+		for (size_t i = 0; i < t->no; i++) {
+			negated |= t->o[i].negated;
+			t->o[i].negated = 0;
+		}
+		if (negated) {
+			if ((e = find_hits(set, s, t, subj, slen)))
+				return e;
+			qsort(s->hits, s->nh, sizeof(*s->hits), hit_cmp);
+			first = pick_topics(set, s, t, now, res);
+		}
+	}
 	if (!res->intent && !res->clarify)
 		suggest(set, s, subj, slen, res);
-	if (flags & INTENT_EXPLAIN) {
-		/* The context analysis may have reused nothing of T: T is intact. */
+	if (flags & INTENT_EXPLAIN)
 		res->explain = json_pack("{s:o, s:o}", "concepts", explain_concepts(set, t), "rule",
-		                         first ? rule_name(set, first) : json_null());
-	}
+					 first ? rule_name(set, first) : json_null());
 	return BOT_OK;
 }
 

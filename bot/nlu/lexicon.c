@@ -271,7 +271,7 @@ struct lexicon {
 	size_t n_rx, cap_rx;
 	pcre2_match_context *mctx; /* owned */
 	pcre2_match_data *md;      /* owned: used only at load */
-	int c_ask, c_request, c_negate, c_negate_next;
+	int c_ask, c_request, c_negate, c_negate_next, c_again, c_other;
 	uint8_t followup[LEX_MAX_CONCEPTS];
 	/* Per Hangul syllable: SY_FIRST when some form starts with it,
 	 * SY_ANCHOR when some typo anchor does; most syllables of a text need
@@ -1310,6 +1310,8 @@ lexicon_load(const char *path, lexicon **out, char *err, size_t errlen)
 	lex->c_request = lexicon_concept(lex, "REQUEST");
 	lex->c_negate = lexicon_concept(lex, "NEGATE");
 	lex->c_negate_next = lexicon_concept(lex, "NEGATE_NEXT");
+	lex->c_again = lexicon_concept(lex, "AGAIN");
+	lex->c_other = lexicon_concept(lex, "OTHER");
 	json_decref(root);
 	*out = lex;
 	return BOT_OK;
@@ -1726,6 +1728,23 @@ dedupe(lex_text *t)
 				break;
 			}
 		}
+		/* A short word read as a typo is not one when it overlaps a word
+		 * spelled right ("카드는" holds 카드, not 뜨는; "충전하" holds 충전,
+		 * not 전화). */
+		if (x->cost && x->end - x->start == 2 && t->o[i].negated != 2) {
+			for (size_t j = i; j-- > 0 && t->o[j].start + FORM_MAX_UNITS > x->start;) {
+				const lex_occ *y = &t->o[j];
+				if (!y->cost && y->concept != x->concept && y->end > x->start) {
+					t->o[i].negated = 2;
+					break;
+				}
+			}
+			for (size_t j = i + 1; j < t->no && t->o[j].start < x->end; j++) {
+				const lex_occ *y = &t->o[j];
+				if (!y->cost && y->concept != x->concept && t->o[i].negated != 2)
+					t->o[i].negated = 2;
+			}
+		}
 	}
 	for (size_t i = 0; i < t->no; i++) {
 		if (t->o[i].negated != 2)
@@ -1767,6 +1786,7 @@ connective(uint32_t c, uint32_t p)
 	    0xC788 /* 있 */, 0xC5C6 /* 없 */, 0xBC1B /* 받 */, 0xC558 /* 았 */, 0xC5C8 /* 었 */,
 	    0xC600 /* 였 */, 0xACA0 /* 겠 */, 0xC774 /* 이 */, 0xC54A /* 않 */, 0xC2F6 /* 싶 */,
 	    0xC654 /* 왔 */, 0xAC14 /* 갔 */, 0xBD24 /* 봤 */, 0xC92C /* 줬 */, 0xB0AC /* 났 */,
+		0xC2DC /* 시: 주시고 */, 0xC168 /* 셨 */,
 	};
 	int pi = 0, pv = 0, pf = 0;
 
@@ -1911,6 +1931,14 @@ mark_negated(const lexicon *lex, lex_text *t)
 		size_t from = 0, to = 0;
 
 		if ((int)n->concept == lex->c_negate) {
+			/* "예전 가상계좌 말고 새로": instead of the old one, a new
+			 * one of the same: nothing is taken back */
+			int keep = 0;
+			for (size_t k = i + 1; k < t->no && t->o[k].start == t->o[i + 1].start; k++)
+				keep |= (int)t->o[k].concept == lex->c_again ||
+					(int)t->o[k].concept == lex->c_other;
+			if (keep)
+				continue;
 			/* the word before it ("아니 환불 말고 충전이요"), or the
 			 * one it ends ("환불말고") */
 			to = n->start;

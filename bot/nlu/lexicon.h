@@ -28,7 +28,8 @@
  * Reserved concept names the analysis uses when the file defines them: ASK
  * and REQUEST (a sentence holding one asks something), NEGATE (what comes
  * before it in its sentence is not asked about: "환불 말고"), NEGATE_NEXT
- * (what follows it in its clause: "instead of refunds").
+ * (what follows it in its clause: "instead of refunds"), AGAIN and OTHER
+ * (after NEGATE they keep what it would take back: "예전 가상계좌 말고 새로").
  *
  * Analysis (lexicon_analyse) turns normalised text into units (syllables,
  * words, numbers, punctuation), splits it into sentences and clauses, and

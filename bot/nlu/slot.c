@@ -242,7 +242,8 @@ relative_span(const char *s, enum span_unit *kind)
 	}
 	/* "7일간", "30일 동안", "2주간", "3개월 동안" */
 	for (i = 0; s[i]; i++) {
-		if (s[i] >= '0' && s[i] <= '9' && (i == 0 || s[i - 1] < '0' || s[i - 1] > '9')) {
+		if (s[i] >= '0' && s[i] <= '9' && (i == 0 || s[i - 1] < '0' || s[i - 1] > '9') &&
+		    !(i >= 3 && !strncmp(s + i - 3, "월", 3))) {
 			const char *e;
 			int n = read_count(s + i, &e), u = n > 0 ? read_unit(e, kind) : -1;
 			const char *after = e;
@@ -251,9 +252,12 @@ relative_span(const char *s, enum span_unit *kind)
 				continue;
 			/* the unit itself */
 			while (*after && strncmp(after, "간", strlen("간")) &&
-			       strncmp(after, "동안", strlen("동안")) && after - e < 6)
+			       strncmp(after, "동안", strlen("동안")) && strncmp(after, "치", strlen("치")) &&
+			       strncmp(after, "로", strlen("로")) && after - e < 6)
 				after++;
-			if (!strncmp(after, "간", strlen("간")) || !strncmp(after, "동안", strlen("동안")))
+			/* "7일간", "3개월 동안", "14일치", and "6개월로" (a change of period) */
+			if (!strncmp(after, "간", strlen("간")) || !strncmp(after, "동안", strlen("동안")) ||
+			    !strncmp(after, "치", strlen("치")) || !strncmp(after, "로", strlen("로")))
 				return n * u;
 		}
 	}
@@ -451,6 +455,17 @@ explicit_range(const char *s0, time_t now, char *out, size_t outlen)
 	if (n == 0)
 		return BOT_ERR_NOT_FOUND;
 	civil_from_days(today, &ty, &tm, &td);
+	/* "작년 12월": the year is said in words */
+	{
+		static const char *const last_year[] = {"작년", "지난해", "전년", "lastyear", NULL};
+		static const char *const this_year[] = {"올해", "금년", "thisyear", NULL};
+		int hint = has_any(s, last_year) ? ty - 1 : has_any(s, this_year) ? ty : 0;
+
+		for (int k = 0; hint && k < n; k++) {
+			if (!dt[k].y && dt[k].m)
+				dt[k].y = hint;
+		}
+	}
 	/* "지난달 15일부터": the month is said in words */
 	if (!dt[0].m && !dt[0].y && dt[0].d) {
 		if (has_any(s, last_month))
@@ -519,43 +534,180 @@ monday_of(long d)
 	return d - wd;
 }
 
+/* The periods said in words. A phrase may hold more than one ("그저께랑
+ * 어제", "지난주랑 이번주"): their union is the range meant. */
+enum pk {
+	PK_TODAY,
+	PK_YESTERDAY,
+	PK_DAY_BEFORE,
+	PK_THIS_WEEK,
+	PK_WEEK_BEFORE,
+	PK_LAST_WEEKEND,
+	PK_LAST_WEEK,
+	PK_THIS_MONTH,
+	PK_MONTH_BEFORE,
+	PK_LAST_MONTH,
+	PK_THIS_QUARTER,
+	PK_LAST_QUARTER,
+	PK_THIS_YEAR,
+	PK_LAST_YEAR,
+	PK_ALL,
+};
+
+static const struct {
+	const char *w;
+	enum pk k;
+} period_words[] = {
+	/* where one word holds another, the longer comes first */
+	{"daybeforeyesterday", PK_DAY_BEFORE},
+	{"yesterday", PK_YESTERDAY},
+	{"weekbeforelast", PK_WEEK_BEFORE},
+	{"monthbeforelast", PK_MONTH_BEFORE},
+	{"lastweekend", PK_LAST_WEEKEND},
+	{"pastweekend", PK_LAST_WEEKEND},
+	{"previousweek", PK_LAST_WEEK},
+	{"previousmonth", PK_LAST_MONTH},
+	{"monthtodate", PK_THIS_MONTH},
+	{"thisquarter", PK_THIS_QUARTER},
+	{"lastquarter", PK_LAST_QUARTER},
+	{"thisweek", PK_THIS_WEEK},
+	{"lastweek", PK_LAST_WEEK},
+	{"thismonth", PK_THIS_MONTH},
+	{"lastmonth", PK_LAST_MONTH},
+	{"thisyear", PK_THIS_YEAR},
+	{"lastyear", PK_LAST_YEAR},
+	{"everything", PK_ALL},
+	{"entire", PK_ALL},
+	{"whole", PK_ALL},
+	{"today", PK_TODAY},
+	{"all", PK_ALL},
+	{"지지난주", PK_WEEK_BEFORE},
+	{"저저번주", PK_WEEK_BEFORE},
+	{"지난주말", PK_LAST_WEEKEND},
+	{"저번주말", PK_LAST_WEEKEND},
+	{"지지난달", PK_MONTH_BEFORE},
+	{"저저번달", PK_MONTH_BEFORE},
+	{"이번분기", PK_THIS_QUARTER},
+	{"요번분기", PK_THIS_QUARTER},
+	{"지난분기", PK_LAST_QUARTER},
+	{"저번분기", PK_LAST_QUARTER},
+	{"이번년도", PK_THIS_YEAR},
+	{"처음부터", PK_ALL},
+	{"엊그저께", PK_DAY_BEFORE},
+	{"엊그제", PK_DAY_BEFORE},
+	{"그저께", PK_DAY_BEFORE},
+	{"어저께", PK_YESTERDAY},
+	{"이번주", PK_THIS_WEEK},
+	{"요번주", PK_THIS_WEEK},
+	{"지난주", PK_LAST_WEEK},
+	{"저번주", PK_LAST_WEEK},
+	{"이번달", PK_THIS_MONTH},
+	{"요번달", PK_THIS_MONTH},
+	{"지난달", PK_LAST_MONTH},
+	{"저번달", PK_LAST_MONTH},
+	{"금분기", PK_THIS_QUARTER},
+	{"전분기", PK_LAST_QUARTER},
+	{"지난해", PK_LAST_YEAR},
+	{"전기간", PK_ALL},
+	{"그제", PK_DAY_BEFORE},
+	{"오늘", PK_TODAY},
+	{"금일", PK_TODAY},
+	{"어제", PK_YESTERDAY},
+	{"전일", PK_YESTERDAY},
+	{"금주", PK_THIS_WEEK},
+	{"전주", PK_LAST_WEEK},
+	{"이달", PK_THIS_MONTH},
+	{"금월", PK_THIS_MONTH},
+	{"당월", PK_THIS_MONTH},
+	{"전월", PK_LAST_MONTH},
+	{"전달", PK_LAST_MONTH},
+	{"올해", PK_THIS_YEAR},
+	{"금년", PK_THIS_YEAR},
+	{"작년", PK_LAST_YEAR},
+	{"전년", PK_LAST_YEAR},
+	{"전체", PK_ALL},
+	{"전부", PK_ALL},
+	{"모든", PK_ALL},
+	{"모두", PK_ALL},
+};
+
+/* The days [FROM, TO] of period K on TODAY's calendar, and its canonical
+ * name when it has one (NULL: a range). */
+static const char *
+pk_range(enum pk k, long t, long *from, long *to)
+{
+	int y, m, d;
+
+	civil_from_days(t, &y, &m, &d);
+	switch (k) {
+	case PK_TODAY:
+		*from = *to = t;
+		return "today";
+	case PK_YESTERDAY:
+		*from = *to = t - 1;
+		return "yesterday";
+	case PK_DAY_BEFORE:
+		*from = *to = t - 2;
+		return NULL;
+	case PK_THIS_WEEK:
+		*from = monday_of(t);
+		*to = t;
+		return "this_week";
+	case PK_WEEK_BEFORE:
+		*from = monday_of(t) - 14;
+		*to = monday_of(t) - 8;
+		return NULL;
+	case PK_LAST_WEEKEND: /* the Saturday and Sunday before this week */
+		*from = monday_of(t) - 2;
+		*to = monday_of(t) - 1;
+		return NULL;
+	case PK_LAST_WEEK:
+		*from = monday_of(t) - 7;
+		*to = monday_of(t) - 1;
+		return "last_week";
+	case PK_THIS_MONTH:
+		*from = days_from_civil(y, m, 1);
+		*to = t;
+		return "this_month";
+	case PK_MONTH_BEFORE:
+		*from = add_months(days_from_civil(y, m, 1), -2);
+		*to = add_months(*from, 1) - 1;
+		return NULL;
+	case PK_LAST_MONTH:
+		*from = add_months(days_from_civil(y, m, 1), -1);
+		*to = days_from_civil(y, m, 1) - 1;
+		return "last_month";
+	case PK_THIS_QUARTER:
+		*from = days_from_civil(y, (m - 1) / 3 * 3 + 1, 1);
+		*to = t;
+		return NULL;
+	case PK_LAST_QUARTER:
+		*from = add_months(days_from_civil(y, (m - 1) / 3 * 3 + 1, 1), -3);
+		*to = add_months(*from, 3) - 1;
+		return NULL;
+	case PK_THIS_YEAR:
+		*from = days_from_civil(y, 1, 1);
+		*to = t;
+		return NULL;
+	case PK_LAST_YEAR:
+		*from = days_from_civil(y - 1, 1, 1);
+		*to = days_from_civil(y - 1, 12, 31);
+		return NULL;
+	case PK_ALL:
+		*from = *to = t;
+		return "all";
+	}
+	return NULL;
+}
+
 static bot_err
 canon_period(const char *s, time_t now, char *out, size_t outlen)
 {
-	static const char *const today[] = {"오늘", "금일", "today", NULL};
-	static const char *const yesterday[] = {"어제", "어저께", "전일", "yesterday", NULL};
-	static const char *const day_before[] = {"그저께", "그제", "엊그제", "daybeforeyesterday",
-						 NULL};
-	static const char *const both_days[] = {"어제오늘", "어제랑오늘", "어제와오늘",
-						"어제부터오늘", "yesterdayandtoday", NULL};
-	static const char *const this_week[] = {"이번주", "요번주", "금주", "thisweek", NULL};
-	static const char *const week_before[] = {"지지난주", "저저번주", "weekbeforelast", NULL};
-	static const char *const last_week[] = {"지난주", "저번주", "전주", "lastweek",
-						"previousweek", NULL};
-	static const char *const this_month[] = {"이번달", "요번달", "이달", "금월", "당월",
-						 "thismonth", "monthtodate", NULL};
-	static const char *const month_before[] = {"지지난달", "저저번달", "monthbeforelast",
-						   NULL};
-	static const char *const last_month[] = {"지난달", "저번달", "전월", "전달", "lastmonth",
-						 "previousmonth", NULL};
-	static const char *const this_quarter[] = {"이번분기", "요번분기", "금분기", "thisquarter",
-						   NULL};
-	static const char *const last_quarter[] = {"지난분기", "저번분기", "전분기", "lastquarter",
-						   NULL};
-	static const char *const this_year[] = {"올해", "금년", "이번년도", "올해들어", "thisyear",
-						NULL};
-	static const char *const last_year[] = {"작년", "지난해", "전년", "lastyear", NULL};
-	static const char *const all[] = {"전체", "전부", "모든", "모두", "전기간", "처음부터",
-					  "all", "entire", "everything", "whole", NULL};
-	long t = seoul_today(now);
+	long t = seoul_today(now), from = 0, to = 0;
+	const char *name = NULL;
 	enum span_unit unit;
-	int span = relative_span(s, &unit), y, m, d;
+	int span = relative_span(s, &unit), found = 0, all = 0;
 
-	civil_from_days(t, &y, &m, &d);
-	if (has_any(s, both_days))
-		return put_range(t - 1, t, out, outlen);
-	if (has_any(s, day_before))
-		return put_range(t - 2, t - 2, out, outlen);
 	if (span > 0 && unit == SPAN_MONTHS) {
 		/* One month is the admin centre's "last 30 days"; more are
 		 * calendar months to today, not 30-day blocks: 20 November
@@ -574,38 +726,44 @@ canon_period(const char *s, time_t now, char *out, size_t outlen)
 		return put_range(t - span + 1, t, out, outlen);
 	if (explicit_range(s, now, out, outlen) == BOT_OK)
 		return BOT_OK;
-	if (has_any(s, week_before))
-		return put_range(monday_of(t) - 14, monday_of(t) - 8, out, outlen);
-	if (has_any(s, month_before)) {
-		long first = add_months(days_from_civil(y, m, 1), -2);
-		return put_range(first, add_months(first, 1) - 1, out, outlen);
+	/* "이번 주 전체": all of that period, not all time; ALL counts only
+	 * alone */
+	for (const char *p = s; *p;) {
+		size_t i, n = 0;
+
+		for (i = 0; i < sizeof(period_words) / sizeof(period_words[0]); i++) {
+			n = strlen(period_words[i].w);
+			if (!strncmp(p, period_words[i].w, n))
+				break;
+		}
+		if (i == sizeof(period_words) / sizeof(period_words[0])) {
+			p++;
+			continue;
+		}
+		p += n;
+		if (period_words[i].k == PK_ALL) {
+			all = 1;
+			continue;
+		}
+		long f, e;
+		const char *nm = pk_range(period_words[i].k, t, &f, &e);
+
+		if (!found) {
+			from = f;
+			to = e;
+			name = nm;
+		} else {
+			from = f < from ? f : from;
+			to = e > to ? e : to;
+			name = NULL;
+		}
+		found++;
 	}
-	if (has_any(s, this_quarter))
-		return put_range(days_from_civil(y, (m - 1) / 3 * 3 + 1, 1), t, out, outlen);
-	if (has_any(s, last_quarter)) {
-		long q = add_months(days_from_civil(y, (m - 1) / 3 * 3 + 1, 1), -3);
-		return put_range(q, add_months(q, 3) - 1, out, outlen);
-	}
-	if (has_any(s, this_year))
-		return put_range(days_from_civil(y, 1, 1), t, out, outlen);
-	if (has_any(s, last_year))
-		return put_range(days_from_civil(y - 1, 1, 1), days_from_civil(y - 1, 12, 31), out,
-				 outlen);
-	if (has_any(s, today))
-		return put_str("today", out, outlen);
-	if (has_any(s, yesterday))
-		return put_str("yesterday", out, outlen);
-	if (has_any(s, this_week))
-		return put_str("this_week", out, outlen);
-	if (has_any(s, last_week))
-		return put_str("last_week", out, outlen);
-	if (has_any(s, this_month))
-		return put_str("this_month", out, outlen);
-	if (has_any(s, last_month))
-		return put_str("last_month", out, outlen);
-	if (has_any(s, all))
-		return put_str("all", out, outlen);
-	return BOT_ERR_NOT_FOUND;
+	if (!found)
+		return all ? put_str("all", out, outlen) : BOT_ERR_NOT_FOUND;
+	if (found == 1 && name)
+		return put_str(name, out, outlen);
+	return put_range(from, to, out, outlen);
 }
 
 /* ---- tax invoice month ---- */
@@ -749,4 +907,89 @@ slot_canonicalize(slot_canon canon, const char *text, size_t len, time_t now, ch
 		break;
 	}
 	return BOT_ERR_NOT_FOUND;
+}
+
+/* ---- periods relative to the one before ---- */
+
+/* The days of canonical period P (as slot_canonicalize writes it). */
+static int
+period_days(const char *p, time_t now, long *from, long *to)
+{
+	static const struct {
+		const char *name;
+		enum pk k;
+	} names[] = {
+		{"today", PK_TODAY},	     {"yesterday", PK_YESTERDAY},   {"this_week", PK_THIS_WEEK},
+		{"last_week", PK_LAST_WEEK}, {"this_month", PK_THIS_MONTH}, {"last_month", PK_LAST_MONTH},
+	};
+	long t = seoul_today(now);
+	int y1, m1, d1, y2, m2, d2, n = 0;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(p, names[i].name)) {
+			pk_range(names[i].k, t, from, to);
+			return 1;
+		}
+	}
+	if (!strncmp(p, "last_", 5) && sscanf(p + 5, "%d_days%n", &y1, &n) == 1 && !p[5 + n]) {
+		*from = t - y1 + 1;
+		*to = t;
+		return 1;
+	}
+	if (sscanf(p, "%4d-%2d-%2d..%4d-%2d-%2d", &y1, &m1, &d1, &y2, &m2, &d2) == 6 &&
+	    valid_date(y1, m1, d1) && valid_date(y2, m2, d2)) {
+		*from = days_from_civil(y1, m1, d1);
+		*to = days_from_civil(y2, m2, d2);
+		return 1;
+	}
+	return 0;
+}
+
+bot_err
+slot_period_relative(const char *text, size_t len, const char *prev, time_t now, char *out,
+		     size_t outlen)
+{
+	static const char *const before_week[] = {"그전주", "그이전주", "전주는", "theweekbefore",
+						  "weekbeforethat", "previousweek", NULL};
+	static const char *const before_month[] = {"그전달", "그이전달", "그전월", "themonthbefore",
+						   "monthbeforethat", NULL};
+	static const char *const before_day[] = {"그전날", "그전일", "thedaybefore", "daybeforethat",
+						 NULL};
+	static const char *const before_any[] = {"그전", "그이전", "beforethat", NULL};
+	char s[COMPACT_MAX];
+	long from, to;
+	int y, m, d;
+
+	if (!text || !prev || !out || !outlen || !period_days(prev, now, &from, &to))
+		return BOT_ERR_NOT_FOUND;
+	compact(text, len, s);
+	if (has_any(s, before_week))
+		return put_range(from - 7, to - 7 < from - 1 ? to - 7 : from - 1, out, outlen);
+	if (has_any(s, before_month)) {
+		civil_from_days(from, &y, &m, &d);
+		long f = add_months(days_from_civil(y, m, 1), -1);
+		return put_range(f, add_months(f, 1) - 1, out, outlen);
+	}
+	if (has_any(s, before_day))
+		return put_range(from - 1, from - 1, out, outlen);
+	if (has_any(s, before_any)) {
+		/* the span just before, as long as the one before */
+		return put_range(from - (to - from + 1), from - 1, out, outlen);
+	}
+	/* "16일부터 31일까지는요?": days of the month asked about before,
+	 * when the text says no period of its own */
+	{
+		int y2, m2, d2;
+		char buf[COMPACT_MAX + 16];
+
+		if (canon_period(s, now, buf, sizeof(buf)) == BOT_OK)
+			return BOT_ERR_NOT_FOUND;
+
+		civil_from_days(from, &y, &m, &d);
+		civil_from_days(to, &y2, &m2, &d2);
+		if (y != y2 || m != m2 || strstr(s, "월") || !strstr(s, "일"))
+			return BOT_ERR_NOT_FOUND;
+		snprintf(buf, sizeof(buf), "%d년%d월%s", y, m, s);
+		return explicit_range(buf, now, out, outlen);
+	}
 }

@@ -129,11 +129,11 @@ test_two_topics(void **state)
 	assert_string_equal(r.intent, "free_cash_status");
 	assert_string_equal(r.also, "tax_invoice_failed");
 	intent_result_clear(&r);
-	/* a cause and its effect: the asked effect first */
+	/* a cause and its effect, in the order told */
 	t = "자동결제 카드가 휴면이라서 결제가 실패했어요";
 	assert_int_equal(intent_classify(set, t, strlen(t), NOW, &r), BOT_OK);
-	assert_string_equal(r.intent, "autopay_failure");
-	assert_string_equal(r.also, "card_dormant");
+	assert_string_equal(r.intent, "card_dormant");
+	assert_string_equal(r.also, "autopay_failure");
 	intent_result_clear(&r);
 	/* one topic: no second */
 	t = "세금계산서 발행 실패 사유가 뭔가요";
