@@ -144,7 +144,7 @@ struct intent {
 	cset need;        /* the first concepts of its rules: one must occur for any rule to fire */
 	struct pat *pats; /* owned */
 	size_t n_pats;
-	cset pats_if;     /* the patterns run only when one of these occurs (empty: always) */
+	cset pats_if;  /* the patterns run only when one of these occurs (empty: always) */
 	int max_chars; /* considered only for messages of at most this many characters (0: any) */
 	struct pat *excl; /* owned */
 	size_t n_excl;
@@ -159,7 +159,7 @@ struct hit {
 	uint16_t ws, we; /* window, units */
 	uint16_t sent;
 	uint16_t ev_s[MAX_GROUPS], ev_e[MAX_GROUPS]; /* the words it used, units */
-	uint16_t ev_c[MAX_GROUPS];		     /* and their concepts */
+	uint16_t ev_c[MAX_GROUPS];                   /* and their concepts */
 };
 
 /* Per-call working memory. The set owns one, reused by every call; a call
@@ -171,7 +171,7 @@ struct scratch {
 	pcre2_match_data *md;
 	struct hit *hits;
 	size_t nh, cap_h;
-	cset all; /* the concepts of the whole message */
+	cset all;  /* the concepts of the whole message */
 	double *p; /* n_intents + 1 */
 };
 
@@ -559,8 +559,8 @@ load_file(intent_set *set, const char *path, struct intent *it, char *err, size_
 	                   "s?:b}",
 	                   "id", &id, "title", &title, "priority", &prio, "rules", &rules, "may",
 	                   &may, "not", &none_of, "patterns", &pats, "patterns_if", &pats_if,
-	                   "max_chars", &pats_max, "exclude", &excl, "slots", &slots,
-	                   "handoff", &handoff, "only", &only)) {
+	                   "max_chars", &pats_max, "exclude", &excl, "slots", &slots, "handoff",
+	                   &handoff, "only", &only)) {
 		snprintf(err, errlen, "%s: %s", path, jerr.text);
 		return BOT_ERR_PARSE;
 	}
@@ -960,8 +960,8 @@ push_hit(struct scratch *s, const struct hit *h)
 
 /* The best rule of IT on window W: fills H and returns 1, or 0. */
 static int
-best_rule(const intent_set *set, const struct intent *it, const struct wstate *w,
-	  const cset *nots, const lex_text *t, struct hit *h)
+best_rule(const intent_set *set, const struct intent *it, const struct wstate *w, const cset *nots,
+          const lex_text *t, struct hit *h)
 {
 	int found = 0;
 
@@ -1043,8 +1043,8 @@ mask_of(const lex_text *t, size_t start, size_t end)
  * request). */
 static bot_err
 eval_window(const intent_set *set, struct scratch *s, struct wstate *w, const lex_text *t,
-	    size_t ws, size_t we, int level, size_t sent, int asking, int background,
-	    const uint8_t *skip, const cset *nots)
+            size_t ws, size_t we, int level, size_t sent, int asking, int background,
+            const uint8_t *skip, const cset *nots)
 {
 	ws_fill(w, t, ws, we);
 	if (!w->n)
@@ -1085,7 +1085,6 @@ sentence_of(const lex_text *t, size_t u)
 	}
 	return t->ns ? t->ns - 1 : 0;
 }
-
 
 /* Ordered patterns and exclusions run over the whole subject. */
 static bot_err
@@ -1171,7 +1170,8 @@ find_hits(const intent_set *set, struct scratch *s, const lex_text *t, const cha
 	s->nh = 0;
 	s->all = mask_of(t, 0, t->nu);
 	for (size_t si = 0; si < t->ns; si++) {
-		const lex_span *sp = &t->sent[si];		size_t before = s->nh;
+		const lex_span *sp = &t->sent[si];
+		size_t before = s->nh;
 		cset sm = mask_of(t, sp->start, sp->end), pm = {{0, 0}};
 
 		/* A short fragment after a sentence, asking nothing ("...바꾸고
@@ -1201,14 +1201,14 @@ find_hits(const intent_set *set, struct scratch *s, const lex_text *t, const cha
 			cm.w[0] |= pm.w[0];
 			cm.w[1] |= pm.w[1];
 			if ((e = eval_window(set, s, &w, t, cl->start, cl->end, LV_CLAUSE, si,
-					     sp->asking, cl->background, NULL, &cm)))
+			                     sp->asking, cl->background, NULL, &cm)))
 				return e;
 		}
 		memset(seen, 0, sizeof(seen));
 		for (size_t h = before; h < s->nh; h++)
 			seen[s->hits[h].intent] = 1;
 		if ((e = eval_window(set, s, &w, t, sp->start, sp->end, LV_SENTENCE, si, sp->asking,
-				     0, seen, &sm)))
+		                     0, seen, &sm)))
 			return e;
 	}
 	/* Two neighbouring sentences, for the intents no sentence explained
@@ -1220,7 +1220,7 @@ find_hits(const intent_set *set, struct scratch *s, const lex_text *t, const cha
 		int asking = t->sent[si].asking || t->sent[si + 1].asking;
 
 		if ((e = eval_window(set, s, &w, t, t->sent[si].start, t->sent[si + 1].end, LV_PAIR,
-				     si + 1, asking, 0, seen, NULL)))
+		                     si + 1, asking, 0, seen, NULL)))
 			return e;
 	}
 	if (!s->nh && t->ns > 2 &&
@@ -1282,7 +1282,6 @@ hit_first(const struct hit *h)
 		f = h->ev_s[i] < f ? h->ev_s[i] : f;
 	return f;
 }
-
 
 /* ---- slots ---- */
 
@@ -1434,7 +1433,7 @@ intent_index(const intent_set *set, const char *id)
  * 31일까지는요?"): resolved against CTX's period into SLOTS. */
 static void
 relative_period(const intent_set *set, const struct intent *it, const lex_text *t,
-		const intent_context *ctx, time_t now, json_t *slots, json_t *words)
+                const intent_context *ctx, time_t now, json_t *slots, json_t *words)
 {
 	const char *prev = json_string_value(json_object_get(ctx->slots, "period"));
 
@@ -1457,10 +1456,11 @@ relative_period(const intent_set *set, const struct intent *it, const lex_text *
 					re = t->o[j].end;
 			}
 			size_t b0 = t->u[o->start].off, b1 = t->u[re - 1].off + t->u[re - 1].len;
-			if (slot_period_relative(t->text + b0, b1 - b0, prev, now, val, sizeof(val)) ==
-			    BOT_OK) {
+			if (slot_period_relative(t->text + b0, b1 - b0, prev, now, val,
+			                         sizeof(val)) == BOT_OK) {
 				json_object_set_new(slots, sd->name, json_string(val));
-				json_object_set_new(words, sd->name, json_stringn(t->text + b0, b1 - b0));
+				json_object_set_new(words, sd->name,
+				                    json_stringn(t->text + b0, b1 - b0));
 				return;
 			}
 			i = j - 1;
@@ -1501,9 +1501,9 @@ classify_in_context(const intent_set *set, struct scratch *s, const lex_text *t,
 
 		/* a part of a compound ("광고" in "광고계정") says nothing new */
 		for (size_t k = 0; k < t->no && !inside; k++)
-			inside = k != i && t->o[k].concept != o->concept && !t->o[k].negated &&
-				 t->o[k].start <= o->start && o->end <= t->o[k].end &&
-				 t->o[k].end - t->o[k].start > o->end - o->start;
+		inside = k != i && t->o[k].concept != o->concept && !t->o[k].negated &&
+		         t->o[k].start <= o->start && o->end <= t->o[k].end &&
+		         t->o[k].end - t->o[k].start > o->end - o->start;
 		if ((int)o->concept == c_negate)
 			neg = 1;
 		else if (o->negated || o->start > not_at)
@@ -1609,7 +1609,7 @@ classify_in_context(const intent_set *set, struct scratch *s, const lex_text *t,
 	relative_period(set, pit, t, ctx, now, slots, words);
 	fill_slots(set, s, pit, t, 0, t->nu, 0, now, slots, words);
 	int other = set->c_other >= 0 && set->c_account >= 0 && cs_has(&pos, set->c_other) &&
-		    cs_has(&pos, set->c_account);
+	            cs_has(&pos, set->c_account);
 	if (!json_object_size(slots) && !other && cs_empty(&detail)) {
 		json_decref(slots);
 		json_decref(words);
@@ -1734,9 +1734,9 @@ distinct_topic(const intent_set *set, const struct hit *a, const struct hit *c)
 
 		for (int i = 0; i < a->n_ev && !shared; i++)
 			shared = a->ev_s[i] < c->ev_e[j] && c->ev_s[j] < a->ev_e[i];
-		if (!shared && (c->ev_c[j] == 0xffff ||
-				(!cs_has(&set->v[a->intent].vocab, c->ev_c[j]) &&
-				 !cs_has(&set->followup_ok, c->ev_c[j]))))
+		if (!shared &&
+		    (c->ev_c[j] == 0xffff || (!cs_has(&set->v[a->intent].vocab, c->ev_c[j]) &&
+		                              !cs_has(&set->followup_ok, c->ev_c[j]))))
 			return 1;
 	}
 	return 0;
@@ -1749,7 +1749,7 @@ distinct_topic(const intent_set *set, const struct hit *a, const struct hit *c)
  * Without such a sentence, X's first word. Sentence in *SENT, unit in *POS. */
 static void
 topic_place(const intent_set *set, const struct scratch *s, const lex_text *t, uint16_t x,
-	    uint16_t y, unsigned *sent, unsigned *pos)
+            uint16_t y, unsigned *sent, unsigned *pos)
 {
 	const struct intent *ix = &set->v[x], *iy = &set->v[y];
 
@@ -1802,7 +1802,7 @@ topic_place(const intent_set *set, const struct scratch *s, const lex_text *t, u
  * Returns the first topic's hit (for the explanation), or NULL. */
 static const struct hit *
 pick_topics(const intent_set *set, struct scratch *s, const lex_text *t, time_t now,
-	    intent_result *res)
+            intent_result *res)
 {
 	const struct hit *first = s->nh ? &s->hits[0] : NULL, *second = NULL;
 
@@ -1861,21 +1861,21 @@ pick_topics(const intent_set *set, struct scratch *s, const lex_text *t, time_t 
 	}
 	res->intent = set->v[first->intent].id;
 	fill_slots(set, s, &set->v[first->intent], t, first->ws, first->we, first->sent, now,
-		   res->slots, res->slot_words);
+	           res->slots, res->slot_words);
 	if (second) {
 		res->also = set->v[second->intent].id;
 		res->also_slots = json_object();
 		res->also_slot_words = json_object();
 		if (res->also_slots && res->also_slot_words)
 			fill_slots(set, s, &set->v[second->intent], t, second->ws, second->we,
-				   second->sent, now, res->also_slots, res->also_slot_words);
+			           second->sent, now, res->also_slots, res->also_slot_words);
 	}
 	return first;
 }
 
 static bot_err
 classify_with(const intent_set *set, struct scratch *s, const char *text, size_t len, time_t now,
-	      const intent_context *ctx, int flags, intent_result *res)
+              const intent_context *ctx, int flags, intent_result *res)
 {
 	const struct hit *first;
 	const char *subj;
@@ -1931,7 +1931,7 @@ classify_with(const intent_set *set, struct scratch *s, const char *text, size_t
 		suggest(set, s, subj, slen, res);
 	if (flags & INTENT_EXPLAIN)
 		res->explain = json_pack("{s:o, s:o}", "concepts", explain_concepts(set, t), "rule",
-					 first ? rule_name(set, first) : json_null());
+		                         first ? rule_name(set, first) : json_null());
 	return BOT_OK;
 }
 
@@ -2000,6 +2000,40 @@ intent_result_clear(intent_result *res)
 	json_decref(res->also_slot_words);
 	json_decref(res->explain);
 	memset(res, 0, sizeof(*res));
+}
+
+bot_err
+intent_slots(const intent_set *set, const char *id, const char *text, size_t len, time_t now,
+             json_t *slots, json_t *words)
+{
+	struct scratch tmp, *s;
+	const char *subj;
+	size_t slen;
+	int i = set ? intent_index(set, id) : -1;
+	bot_err e;
+
+	if (i < 0)
+		return BOT_ERR_NOT_FOUND;
+	if (!text || !slots || !words)
+		return BOT_ERR_INVAL;
+	s = set->scratch;
+	if (atomic_flag_test_and_set(&s->busy)) {
+		s = &tmp;
+		if ((e = scratch_init(s, set))) {
+			scratch_fini(s);
+			return e;
+		}
+	}
+	e = prepare(s, text, len, &subj, &slen);
+	if (!e && slen)
+		e = lexicon_analyse(set->lex, subj, slen, &s->t);
+	if (!e && slen)
+		fill_slots(set, s, &set->v[i], &s->t, 0, s->t.nu, 0, now, slots, words);
+	if (s == &tmp)
+		scratch_fini(s);
+	else
+		atomic_flag_clear(&s->busy);
+	return e == BOT_ERR_LIMIT || e == BOT_ERR_INVAL ? BOT_OK : e;
 }
 
 const json_t *

@@ -93,6 +93,13 @@ bot_err intent_classify_ctx(const intent_set *set, const char *text, size_t len,
                             const intent_context *ctx, int flags, intent_result *res);
 void intent_result_clear(intent_result *res);
 
+/* The slots intent ID would take from TEXT (e.g. the period of a question
+ * the customer then confirmed by tapping the suggestion): canonical values
+ * into SLOTS and the customer's words into WORDS (both owned by the caller,
+ * objects). BOT_ERR_NOT_FOUND when ID is unknown. */
+bot_err intent_slots(const intent_set *set, const char *id, const char *text, size_t len,
+                     time_t now, json_t *slots, json_t *words);
+
 /* The whole JSON definition of intent ID as loaded from its file (borrowed;
  * NULL when unknown). Other modules read their own keys from it, e.g. the
  * answer module reads "answer". */

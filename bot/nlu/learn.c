@@ -213,7 +213,8 @@ learn_train(const learn_doc *docs, size_t n, int n_classes, learn_model **out)
 				decay[k] = (float)(1.0 - rate * L2);
 			for (size_t i = 0; i < nf; i++) {
 				f8 *row = m->w + (size_t)f[i].idx * (size_t)m->kv;
-				f8 v = {f[i].v, f[i].v, f[i].v, f[i].v, f[i].v, f[i].v, f[i].v, f[i].v};
+				f8 v = {f[i].v, f[i].v, f[i].v, f[i].v,
+				        f[i].v, f[i].v, f[i].v, f[i].v};
 
 				for (int cv = 0; cv < m->kv; cv++)
 					row[cv] = row[cv] * decay - g[cv] * v;

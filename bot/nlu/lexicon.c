@@ -824,7 +824,7 @@ add_surfaces(lexicon *lex, const char *w, size_t n, uint32_t id)
 /* Parses form S of CONCEPT (a string from the file) into an instance. */
 static bot_err
 load_form(lexicon *lex, int concept, const char *s, int concept_typos, int trigger, char *err,
-	  size_t errlen)
+          size_t errlen)
 {
 	char buf[512];
 	norm_buf nb = {0};
@@ -933,7 +933,7 @@ load_form(lexicon *lex, int concept, const char *s, int concept_typos, int trigg
 		flags |= F_TRIGGER | F_NOTYPO;
 		form = (uint16_t)trigger;
 	}
-	e = add_inst(lex, keys, nu, (uint16_t)concept, form, 0, flags);
+	e = add_inst(lex, keys, nu, (uint16_t) concept, form, 0, flags);
 	if (!e && stem) {
 		/* A verb stem: its last syllable also stands with the final an
 		 * ending adds (안오- is 안온, 안올, 안옴, 안옵, 안왔 not). */
@@ -1015,8 +1015,8 @@ load_regex_form(lexicon *lex, int concept, json_t *o, char *err, size_t errlen)
 			         lex->names[concept]);
 			return BOT_ERR_PARSE;
 		}
-				if ((e = load_form(lex, concept, json_string_value(v), 0, (int)lex->n_rx - 1, err,
-				   errlen)))
+		if ((e = load_form(lex, concept, json_string_value(v), 0, (int)lex->n_rx - 1, err,
+		                   errlen)))
 			return e;
 		r->has_at = 1;
 	}
@@ -1782,11 +1782,12 @@ static int
 connective(uint32_t c, uint32_t p)
 {
 	static const uint32_t go_after[] = {
-	    0xD558 /* 하 */, 0xB418 /* 되 */, 0xB3FC /* 돼 */, 0xD588 /* 했 */, 0xB410 /* 됐 */,
-	    0xC788 /* 있 */, 0xC5C6 /* 없 */, 0xBC1B /* 받 */, 0xC558 /* 았 */, 0xC5C8 /* 었 */,
-	    0xC600 /* 였 */, 0xACA0 /* 겠 */, 0xC774 /* 이 */, 0xC54A /* 않 */, 0xC2F6 /* 싶 */,
-	    0xC654 /* 왔 */, 0xAC14 /* 갔 */, 0xBD24 /* 봤 */, 0xC92C /* 줬 */, 0xB0AC /* 났 */,
-		0xC2DC /* 시: 주시고 */, 0xC168 /* 셨 */,
+	    0xD558 /* 하 */,         0xB418 /* 되 */, 0xB3FC /* 돼 */, 0xD588 /* 했 */,
+	    0xB410 /* 됐 */,         0xC788 /* 있 */, 0xC5C6 /* 없 */, 0xBC1B /* 받 */,
+	    0xC558 /* 았 */,         0xC5C8 /* 었 */, 0xC600 /* 였 */, 0xACA0 /* 겠 */,
+	    0xC774 /* 이 */,         0xC54A /* 않 */, 0xC2F6 /* 싶 */, 0xC654 /* 왔 */,
+	    0xAC14 /* 갔 */,         0xBD24 /* 봤 */, 0xC92C /* 줬 */, 0xB0AC /* 났 */,
+	    0xC2DC /* 시: 주시고 */, 0xC168 /* 셨 */,
 	};
 	int pi = 0, pv = 0, pf = 0;
 
@@ -1935,8 +1936,8 @@ mark_negated(const lexicon *lex, lex_text *t)
 			 * one of the same: nothing is taken back */
 			int keep = 0;
 			for (size_t k = i + 1; k < t->no && t->o[k].start == t->o[i + 1].start; k++)
-				keep |= (int)t->o[k].concept == lex->c_again ||
-					(int)t->o[k].concept == lex->c_other;
+			keep |= (int)t->o[k].concept == lex->c_again ||
+			        (int)t->o[k].concept == lex->c_other;
 			if (keep)
 				continue;
 			/* the word before it ("아니 환불 말고 충전이요"), or the

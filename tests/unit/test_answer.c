@@ -204,7 +204,11 @@ teardown(void **state)
 static answer_request
 req_for(const char *intent, int64_t member, int64_t account, const char *lang)
 {
-	answer_request r = {intent, NULL, member, account, lang, 1795143600}; /* 2026-11-20T03:00Z */
+	answer_request r = {.intent = intent,
+			    .member_id = member,
+			    .account_id = account,
+			    .lang = lang,
+			    .now = 1795143600}; /* 2026-11-20T03:00Z */
 	return r;
 }
 
