@@ -32,13 +32,14 @@ jamo_join(int initial, int vowel, int final)
 
 /* Vowels: ㅏ0 ㅐ1 ㅑ2 ㅒ3 ㅓ4 ㅔ5 ㅕ6 ㅖ7 ㅗ8 ㅘ9 ㅙ10 ㅚ11 ㅛ12 ㅜ13 ㅝ14 ㅞ15 ㅟ16 ㅠ17
  * ㅡ18 ㅢ19 ㅣ20. Near: confused by sound (ㅐ/ㅔ, ㅒ/ㅖ, ㅙ/ㅚ/ㅞ, ㅢ/ㅣ, ㅡ/ㅢ, ㅟ/ㅣ
- * as in 캐쉬/캐시), by the shift key (ㅐ/ㅒ, ㅔ/ㅖ), by the key next to it on
- * the two-set keyboard (rows ㅛㅕㅑㅐㅔ, ㅗㅓㅏㅣ, ㅠㅜㅡ: ㅓ/ㅕ, ㅏ/ㅑ, ㅗ/ㅛ, ㅜ/ㅠ,
- * ㅜ/ㅡ, ㅏ/ㅣ, ...), or a compound vowel typed with one key next to the right
- * one or with half of it (탈톼 for 탈퇴: ㅚ/ㅘ; 토사 for 퇴사: ㅚ/ㅗ). */
+ * as in 캐쉬/캐시), by the shift key (ㅐ/ㅒ, ㅔ/ㅖ), by the y key next to the
+ * plain one (ㅓ/ㅕ, ㅏ/ㅑ, ㅗ/ㅛ, ㅜ/ㅠ, and ㅜ/ㅡ), or a compound vowel typed
+ * with one key next to the right one or with half of it (탈톼 for 탈퇴: ㅚ/ㅘ;
+ * ㅘ/ㅗ, ㅝ/ㅓ). Other neighbouring keys (ㅏ/ㅣ, ㅓ/ㅏ) make real words too
+ * often (상담시간 is not 상담사): they are far. */
 static const uint32_t near_vowel[JAMO_N_VOWEL] = {
-    0x100214, 0x2c,  0x43,    0x82,   0x4141,  0x82,     0x1014, 0x28,    0x1e10,   0x901,   0x8900,
-    0x8700,   0x140, 0x7c000, 0x2010, 0x12c00, 0x10a000, 0x2000, 0x82000, 0x140000, 0x90001,
+	0x204,	0x28,  0x1,	0x82,	 0x4040, 0x82,	   0x10,    0x28,    0x1e00,   0x901,	0x8900,
+	0x8700, 0x100, 0x7c000, 0x2010,	 0x12c00, 0x10a000, 0x2000, 0x82000, 0x140000, 0x90000,
 };
 
 /* Initials: ㄱ0/ㄲ1, ㄷ3/ㄸ4, ㅂ7/ㅃ8, ㅅ9/ㅆ10, ㅈ12/ㅉ13, the shift key. */

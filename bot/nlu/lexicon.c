@@ -1573,6 +1573,12 @@ find_typos(const lexicon *lex, lex_text *t)
 				     particle_like(t->u[at].key & 0x0FFFFFFFu)) ||
 				    (at == start && !word_start(t, start)))
 					continue;
+				/* The changed last syllable and the word goes on with
+				 * more than a particle: another word ("상담 시간" is not
+				 * 상담사). */
+				if (at == start + in->n - 1 && !word_end(t, at) &&
+				    !particle_like(t->u[at + 1].key & 0x0FFFFFFFu))
+					continue;
 				/* The last of three syllables is where words change
 				 * into other words (운영자, 운영하): only a near
 				 * typo counts there. */
