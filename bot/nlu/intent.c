@@ -57,7 +57,7 @@
  * is at one end of a long message or the other (a story, then the question;
  * or the question, then context), and reading the middle only costs time. */
 #define RAW_CAP 8192
-#define HALF_CAP 768
+#define HALF_CAP 512
 
 /* A score lead smaller than this between hits on the same words is a near
  * tie: ask, do not guess. */
@@ -171,7 +171,8 @@ struct scratch {
 	pcre2_match_data *md;
 	struct hit *hits;
 	size_t nh, cap_h;
-	cset all;  /* the concepts of the whole message */
+	cset all;     /* the concepts of the whole message */
+	size_t chars; /* its length in characters */
 	double *p; /* n_intents + 1 */
 };
 
@@ -1055,8 +1056,7 @@ eval_window(const intent_set *set, struct scratch *s, struct wstate *w, const le
 		struct hit h;
 
 		if ((skip && skip[i]) || !cs_meets(&w->mask, &set->v[i].need) ||
-		    (set->v[i].max_chars && t->len > (size_t)set->v[i].max_chars &&
-		     utf8_chars(t->text, t->len) > (size_t)set->v[i].max_chars))
+		    (set->v[i].max_chars && s->chars > (size_t)set->v[i].max_chars))
 			continue;
 		/* an intent that counts only on its own looks at the whole
 		 * message for what rules it out */
@@ -1101,7 +1101,7 @@ eval_patterns(const intent_set *set, struct scratch *s, const lex_text *t, const
 		PCRE2_SIZE m0 = 0, m1 = 0;
 
 		if (!it->n_pats || (!cs_empty(&it->pats_if) && !cs_meets(&all, &it->pats_if)) ||
-		    (it->max_chars && utf8_chars(subj, slen) > (size_t)it->max_chars))
+		    (it->max_chars && s->chars > (size_t)it->max_chars))
 			continue;
 
 		for (size_t k = 0; k < it->n_pats; k++) {
@@ -1169,6 +1169,7 @@ find_hits(const intent_set *set, struct scratch *s, const lex_text *t, const cha
 	memset(&w.mask, 0, sizeof(w.mask));
 	s->nh = 0;
 	s->all = mask_of(t, 0, t->nu);
+	s->chars = utf8_chars(t->text, t->len);
 	for (size_t si = 0; si < t->ns; si++) {
 		const lex_span *sp = &t->sent[si];
 		size_t before = s->nh;

@@ -80,6 +80,15 @@ mix64(uint64_t x)
 	return x;
 }
 
+/* The prefilter's bit for K (of 2^16): the high bits of one multiply, and
+ * of the key's two halves folded first so that pairs differing in either
+ * half spread. */
+static inline uint32_t
+prefilter_bit(uint64_t k)
+{
+	return (uint32_t)(((k ^ (k >> 29) ^ (k >> 47)) * 0x9e3779b97f4a7c15ULL) >> 48);
+}
+
 static bot_err
 mm_add(struct mmap *m, uint64_t k, uint32_t v)
 {
@@ -143,7 +152,8 @@ mm_build(struct mmap *m)
 		m->slot_key[s] = m->kv[i].k + 1;
 		m->slot_first[s] = (uint32_t)i;
 		m->slot_n[s] = (uint32_t)(j - i);
-		m->bits[(h >> 48) >> 6] |= 1ull << ((h >> 48) & 63);
+		uint32_t bit = prefilter_bit(m->kv[i].k);
+		m->bits[bit >> 6] |= 1ull << (bit & 63);
 		i = j;
 	}
 	free(m->kv);
@@ -156,11 +166,13 @@ mm_build(struct mmap *m)
 static const uint32_t *
 mm_get(const struct mmap *m, uint64_t k, uint32_t *n)
 {
-	uint64_t h = mix64(k);
-	uint32_t s;
+	uint32_t b = prefilter_bit(k), s;
+	uint64_t h;
 
-	if (!m->slot_key || !(m->bits[(h >> 48) >> 6] & (1ull << ((h >> 48) & 63))))
+	/* most keys of a text are in no table: one multiply says so */
+	if (!m->slot_key || !(m->bits[b >> 6] & (1ull << (b & 63))))
 		return NULL;
+	h = mix64(k);
 	for (s = (uint32_t)h & m->mask; m->slot_key[s]; s = (s + 1) & m->mask) {
 		if (m->slot_key[s] == k + 1) {
 			*n = m->slot_n[s];
@@ -236,7 +248,9 @@ struct prefix {
  * number when it can start with a digit, and at each of its "at" words
  * (indexed as trigger instances); without either, over the whole text. */
 struct rx_form {
-	pcre2_code *re; /* owned */
+	pcre2_code *re;	   /* owned */
+	pcre2_code *re_at; /* owned: the same anchored with \G, for JIT (PCRE2_ANCHORED
+			      at match time would fall back to the interpreter) */
 	uint16_t concept;
 	uint16_t form;
 	uint8_t at_digit; /* may start with a digit */
@@ -353,7 +367,10 @@ lexicon_free(lexicon *lex)
 	free(lex->prefixes);
 	free(lex->surf);
 	for (i = 0; i < lex->n_rx; i++)
+		{
 		pcre2_code_free(lex->rx[i].re);
+		pcre2_code_free(lex->rx[i].re_at);
+	}
 	free(lex->rx);
 	pcre2_match_data_free(lex->md);
 	pcre2_match_context_free(lex->mctx);
@@ -633,6 +650,9 @@ tokenize(const char *text, size_t len, lex_unit **u, size_t *nu, size_t *cap)
 	int space = 0;
 
 	*nu = 0;
+	/* no more units than bytes */
+	if (grow((void **)u, cap, (len < LEX_MAX_UNITS ? len : LEX_MAX_UNITS) + 1, sizeof(**u)))
+		return BOT_ERR_NOMEM;
 	while (i < len) {
 		uint32_t c;
 		size_t l = decode(s + i, len - i, &c);
@@ -684,8 +704,6 @@ tokenize(const char *text, size_t len, lex_unit **u, size_t *nu, size_t *cap)
 		if (space)
 			un.flags |= LEX_SPACE;
 		space = 0;
-		if (grow((void **)u, cap, *nu + 1, sizeof(**u)))
-			return BOT_ERR_NOMEM;
 		(*u)[(*nu)++] = un;
 	}
 	return BOT_OK;
@@ -983,13 +1001,22 @@ load_regex_form(lexicon *lex, int concept, json_t *o, char *err, size_t errlen)
 		return e;
 	if (grow((void **)&lex->rx, &lex->cap_rx, lex->n_rx + 1, sizeof(*lex->rx)))
 		return BOT_ERR_NOMEM;
-	struct rx_form *r = &lex->rx[lex->n_rx];
+	struct rx_form *r = &lex->rx[lex->n_rx++];
+	char *anchored = NULL;
+
+	/* counted at once, so that lexicon_free frees what compiled */
 	memset(r, 0, sizeof(*r));
 	e = rx_compile(lex->path, "form of", lex->names[concept], re, lex->mctx, &r->re, NULL, err,
-	               errlen);
+		       errlen);
 	if (e)
 		return e;
-	lex->n_rx++;
+	if (asprintf(&anchored, "\\G(?:%s)", re) < 0)
+		return BOT_ERR_NOMEM;
+	e = rx_compile(lex->path, "form of", lex->names[concept], anchored, lex->mctx, &r->re_at,
+		       NULL, err, errlen);
+	free(anchored);
+	if (e)
+		return e;
 	r->concept = (uint16_t) concept;
 	r->form = form;
 	/* Whether a match can start with a digit. */
@@ -1624,7 +1651,7 @@ regex_at(const lexicon *lex, lex_text *t, const struct rx_form *r, size_t u, pcr
 	PCRE2_SIZE *ov;
 	size_t s, e;
 
-	if (pcre2_match(r->re, (PCRE2_SPTR)t->text, t->len, t->u[u].off, PCRE2_ANCHORED, md,
+	if (pcre2_match(r->re_at, (PCRE2_SPTR)t->text, t->len, t->u[u].off, 0, md,
 	                lex->mctx) < 0)
 		return BOT_OK;
 	ov = pcre2_get_ovector_pointer(md);
