@@ -98,6 +98,7 @@ UNIT_TESTS := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(patsubst %,$(BUILD)/tests/test_%,$(UNIT_TESTS))
 # Extra modules a unit test needs, when its module calls them.
 UNIT_DEPS_intent := normalize slot lexicon jamo learn rx
+UNIT_DEPS_lexicon := normalize slot jamo learn rx
 UNIT_DEPS_answer := template
 UNIT_DEPS_dialog := intent normalize slot lexicon jamo learn rx answer template store waitq rovfs clock hours embedded_sql
 UNIT_DEPS_store  := waitq rovfs clock embedded_sql
