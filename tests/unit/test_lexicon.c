@@ -25,20 +25,19 @@
 static lexicon *lex;
 static char dir[64];
 
-static const char *const lexicon_json =
-	"{\"concepts\": {"
-	"\"PAYMENT\": [\"결제\", \"payment\", \"pay\"],"
-	"\"INVOICE\": [\"세금계산서\", \"invoice\"],"
-	"\"REFUND\": [\"환불\", \"refund\", \"reimburs*\"],"
-	"\"CHARGE\": [\"충전\", \"top up\", \"charge\"],"
-	"\"HISTORY\": [\"내역\", \"history\"],"
-	"\"CARD\": [\"카드\", \"card\"],"
-	"\"MISSING\": [\"안오-\", \"안 와\"],"
-	"\"DIGITS\": [{\"re\": \"\\\\d{4}\"}],"
-	"\"NOEDIT\": [\"~세금계산기\"],"
-	"\"ASK\": [\"나요\", \"?\"],"
-	"\"NEGATE\": [\"말고\"]"
-	"}, \"not_typos\": [\"계산서\"]}";
+static const char *const lexicon_json = "{\"concepts\": {"
+                                        "\"PAYMENT\": [\"결제\", \"payment\", \"pay\"],"
+                                        "\"INVOICE\": [\"세금계산서\", \"invoice\"],"
+                                        "\"REFUND\": [\"환불\", \"refund\", \"reimburs*\"],"
+                                        "\"CHARGE\": [\"충전\", \"top up\", \"charge\"],"
+                                        "\"HISTORY\": [\"내역\", \"history\"],"
+                                        "\"CARD\": [\"카드\", \"card\"],"
+                                        "\"MISSING\": [\"안오-\", \"안 와\"],"
+                                        "\"DIGITS\": [{\"re\": \"\\\\d{4}\"}],"
+                                        "\"NOEDIT\": [\"~세금계산기\"],"
+                                        "\"ASK\": [\"나요\", \"?\"],"
+                                        "\"NEGATE\": [\"말고\"]"
+                                        "}, \"not_typos\": [\"계산서\"]}";
 
 static int
 setup(void **state)
@@ -238,9 +237,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_jamo),	  cmocka_unit_test(test_forms),
-		cmocka_unit_test(test_typos),	  cmocka_unit_test(test_sentences),
-		cmocka_unit_test(test_learn),	  cmocka_unit_test(test_periods),
+	    cmocka_unit_test(test_jamo),  cmocka_unit_test(test_forms),
+	    cmocka_unit_test(test_typos), cmocka_unit_test(test_sentences),
+	    cmocka_unit_test(test_learn), cmocka_unit_test(test_periods),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
