@@ -1155,6 +1155,19 @@ excluded(const intent_set *set, struct scratch *s, const struct intent *it, cons
 	return 0;
 }
 
+/* Whether sentence SP is a fragment: at most three words and 16 units. */
+static int
+fragment(const lex_text *t, const lex_span *sp)
+{
+	int words = 1;
+
+	if (sp->end - sp->start > 16)
+		return 0;
+	for (size_t i = sp->start + 1; i < sp->end; i++)
+		words += (t->u[i].flags & LEX_SPACE) != 0;
+	return words <= 3;
+}
+
 /* Every hit on the analysed text T, into S->hits. */
 static bot_err
 find_hits(const intent_set *set, struct scratch *s, const lex_text *t, const char *subj,
@@ -1175,9 +1188,10 @@ find_hits(const intent_set *set, struct scratch *s, const lex_text *t, const cha
 		size_t before = s->nh;
 		cset sm = mask_of(t, sp->start, sp->end), pm = {{0, 0}};
 
-		/* A short fragment after a sentence, asking nothing ("...바꾸고
-		 * 싶어요 결제카드랑 예비카드1"), belongs with that sentence. */
-		if (si > 0 && !sp->asking && sp->end - sp->start <= 8)
+		/* A fragment of a few words after a sentence, asking nothing
+		 * ("...좀 바꾸고 싶은데요 예비카드 두 장이요"), is an
+		 * afterthought of that sentence. */
+		if (si > 0 && !sp->asking && fragment(t, sp))
 			pm = mask_of(t, t->sent[si - 1].start, t->sent[si - 1].end);
 		sm.w[0] |= pm.w[0];
 		sm.w[1] |= pm.w[1];
@@ -1213,7 +1227,7 @@ find_hits(const intent_set *set, struct scratch *s, const lex_text *t, const cha
 			return e;
 	}
 	/* Two neighbouring sentences, for the intents no sentence explained
-	 * ("휴면 표시는 왜 뜨는 거예요? 그것 때문에 자동결제가 실패하면...") */
+	 * ("카드가 휴면으로 나와요. 그래서 자동결제도 안 된 건가요?") */
 	memset(seen, 0, sizeof(seen));
 	for (size_t h = 0; h < s->nh; h++)
 		seen[s->hits[h].intent] = 1;
@@ -1430,8 +1444,8 @@ intent_index(const intent_set *set, const char *id)
 	return -1;
 }
 
-/* A period said relative to the previous one ("그 전 주는요?", "16일부터
- * 31일까지는요?"): resolved against CTX's period into SLOTS. */
+/* A period said relative to the previous one ("그 전 주도요", "1일부터
+ * 10일까지도요"): resolved against CTX's period into SLOTS. */
 static void
 relative_period(const intent_set *set, const struct intent *it, const lex_text *t,
                 const intent_context *ctx, time_t now, json_t *slots, json_t *words)
@@ -1519,6 +1533,10 @@ classify_in_context(const intent_set *set, struct scratch *s, const lex_text *t,
 				cs_add(&prev, s->t2.o[i].concept);
 		}
 	}
+	/* What is negated was not in the previous question ("쓰던 가상계좌
+	 * 말고" after a question about refunds): not a correction of it. */
+	if (neg && !cs_empty(&negs) && !cs_meets(&negs, &prev))
+		return 0;
 	if (neg) {
 		/* A correction: the previous question, less what is negated,
 		 * plus what is asked instead. */
@@ -1746,7 +1764,7 @@ distinct_topic(const intent_set *set, const struct hit *a, const struct hit *c)
 /* Where topic X (beside topic Y) is first asked: the first sentence that
  * is about X alone, or that asks (a question or a request) and names a
  * word only X knows; a sentence about both is a story of how one led to
- * the other, not an ask ("카드가 휴면이 돼서 자동결제가 실패했나 봐요").
+ * the other, not an ask ("카드가 휴면이라서 결제가 안 됐나 봐요").
  * Without such a sentence, X's first word. Sentence in *SENT, unit in *POS. */
 static void
 topic_place(const intent_set *set, const struct scratch *s, const lex_text *t, uint16_t x,
@@ -1895,7 +1913,7 @@ classify_with(const intent_set *set, struct scratch *s, const char *text, size_t
 	first = pick_topics(set, s, t, now, res);
 	if (first && ctx && ctx->intent && !strcmp(res->intent, ctx->intent) &&
 	    utf8_chars(t->text, t->len) <= FOLLOWUP_MAX_CHARS) {
-		/* "아 환불 내역도 같이요" after last month's charges: the same
+		/* "환불도 같이 보여주세요" after last month's charges: the same
 		 * question again, with what it does not change kept */
 		const struct intent *it = &set->v[first->intent];
 		const char *k;
@@ -1913,7 +1931,7 @@ classify_with(const intent_set *set, struct scratch *s, const char *text, size_t
 	if (!first && !res->clarify && ctx && ctx->intent)
 		classify_in_context(set, s, t, now, ctx, res);
 	if (!res->intent && !res->clarify) {
-		/* "발급받은 가상계좌 말고 새로 받을 수 있나요?": with nothing to
+		/* "받았던 가상계좌 말고 새 걸로 주세요": with nothing to
 		 * correct, what was negated may be the very topic. */
 		int negated = 0;
 

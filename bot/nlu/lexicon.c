@@ -1611,6 +1611,12 @@ find_typos(const lexicon *lex, lex_text *t)
 				 * typo counts there. */
 				if (in->n == 3 && at == start + 2 && cost != JAMO_NEAR)
 					continue;
+				/* Inside a word only a near typo is read: a form
+				 * found in the middle of a word with a far change is
+				 * the end of another word ("현금영수증 발급" is not
+				 * 수정발급). */
+				if (cost != JAMO_NEAR && !word_start(t, start))
+					continue;
 				if (occ_known(t, exact, in->concept, start, start + in->n))
 					continue;
 				/* The text is a word listed as no typo, or an exact
@@ -1965,7 +1971,7 @@ mark_negated(const lexicon *lex, lex_text *t)
 		size_t from = 0, to = 0;
 
 		if ((int)n->concept == lex->c_negate) {
-			/* "예전 가상계좌 말고 새로": instead of the old one, a new
+			/* "쓰던 가상계좌 말고 새 계좌로": instead of the old one, a new
 			 * one of the same: nothing is taken back */
 			int keep = 0;
 			for (size_t k = i + 1; k < t->no && t->o[k].start == t->o[i + 1].start; k++)

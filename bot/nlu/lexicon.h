@@ -29,7 +29,7 @@
  * and REQUEST (a sentence holding one asks something), NEGATE (what comes
  * before it in its sentence is not asked about: "환불 말고"), NEGATE_NEXT
  * (what follows it in its clause: "instead of refunds"), AGAIN and OTHER
- * (after NEGATE they keep what it would take back: "예전 가상계좌 말고 새로").
+ * (after NEGATE they keep what it would take back: "쓰던 가상계좌 말고 새 계좌로").
  *
  * Analysis (lexicon_analyse) turns normalised text into units (syllables,
  * words, numbers, punctuation), splits it into sentences and clauses, and

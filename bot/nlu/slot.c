@@ -976,7 +976,7 @@ slot_period_relative(const char *text, size_t len, const char *prev, time_t now,
 		/* the span just before, as long as the one before */
 		return put_range(from - (to - from + 1), from - 1, out, outlen);
 	}
-	/* "16일부터 31일까지는요?": days of the month asked about before,
+	/* "1일부터 10일까지도요": days of the month asked about before,
 	 * when the text says no period of its own */
 	{
 		int y2, m2, d2;

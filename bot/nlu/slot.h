@@ -39,8 +39,8 @@ bot_err slot_canonicalize(slot_canon canon, const char *text, size_t len, time_t
 			  size_t outlen);
 
 /* A period said relative to the one asked about before, PREV (canonical):
- * "그 전 주는요?" (the week before), "그 전 달", "그 전날", "before that", or
- * bare days of the same month ("16일부터 31일까지는요?"). Writes the new
+ * "그 전 주도요" (the week before), "그 전 달", "그 전날", "before that", or
+ * bare days of the same month ("1일부터 10일까지도요"). Writes the new
  * canonical value into OUT; BOT_ERR_NOT_FOUND when TEXT says none of these. */
 bot_err slot_period_relative(const char *text, size_t len, const char *prev, time_t now,
 			     char *out, size_t outlen);

@@ -318,6 +318,67 @@ test_bad_files(void **state)
 			 BOT_ERR_IO);
 }
 
+/* MSG read after PREV (classified on its own first): the intent id or
+ * "null", and the period slot into PERIOD. */
+static const char *
+in_context(const char *prev, const char *msg, char *period, size_t plen, int *via)
+{
+	intent_result p, r;
+	intent_context ctx = {0};
+	static char id[64];
+
+	assert_int_equal(intent_classify(set, prev, strlen(prev), NOW, &p), BOT_OK);
+	assert_non_null(p.intent);
+	ctx.intent = p.intent;
+	ctx.slots = p.slots;
+	ctx.text = prev;
+	ctx.len = strlen(prev);
+	assert_int_equal(intent_classify_ctx(set, msg, strlen(msg), NOW, &ctx, 0, &r), BOT_OK);
+	snprintf(id, sizeof(id), "%s", r.intent ? r.intent : "null");
+	snprintf(period, plen, "%s", json_string_value(json_object_get(r.slots, "period")) ?: "");
+	*via = r.via;
+	intent_result_clear(&r);
+	intent_result_clear(&p);
+	return id;
+}
+
+static void
+test_context(void **state)
+{
+	char period[SLOT_VALUE_MAX];
+	int via;
+
+	/* a follow-up keeps the intent with the new period */
+	assert_string_equal(
+	    in_context("지난주 충전 내역 보여줘", "그럼 어제는?", period, sizeof(period), &via),
+	    "charge_refund_history");
+	assert_string_equal(period, "yesterday");
+	assert_int_equal(via, INTENT_VIA_FOLLOWUP);
+	assert_string_equal(in_context("show my refunds for this month", "and last week?", period,
+	                               sizeof(period), &via),
+	                    "charge_refund_history");
+	assert_string_equal(period, "last_week");
+	/* relative to the period asked before */
+	assert_string_equal(
+	    in_context("10월 충전 내역", "그 전 달도요", period, sizeof(period), &via),
+	    "charge_refund_history");
+	assert_string_equal(period, "2026-09-01..2026-09-30");
+	/* a correction switches */
+	assert_string_equal(in_context("환불받은 내역 있나요", "아니 환불 말고 무상캐시요", period,
+	                               sizeof(period), &via),
+	                    "free_cash_status");
+	assert_int_equal(via, INTENT_VIA_CORRECTION);
+	/* what is negated was not asked before: a question of its own */
+	assert_string_equal(in_context("환불 내역 보여주세요", "쓰던 가상계좌 말고 새 계좌로",
+	                               period, sizeof(period), &via),
+	                    "virtual_account_reissue");
+	assert_int_equal(via, INTENT_VIA_TEXT);
+	/* something the previous intent does not know is not a follow-up */
+	assert_string_equal(
+	    in_context("지난주 충전 내역 보여줘", "날씨 어때요?", period, sizeof(period), &via),
+	    "null");
+}
+
 int
 main(void)
 {
@@ -326,6 +387,7 @@ main(void)
 		cmocka_unit_test(test_basic),	     cmocka_unit_test(test_two_topics),
 		cmocka_unit_test(test_slots),	     cmocka_unit_test(test_slot_canon),
 		cmocka_unit_test(test_hostile_input), cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_context),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

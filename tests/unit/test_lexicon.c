@@ -150,6 +150,9 @@ test_typos(void **state)
 	expect("세금계샨서", "INVOICE:1");
 	expect("세금게산서", "INVOICE:1");
 	expect("세금개산서", "INVOICE:2");
+	/* inside a word only a near typo: a far one is another word's end */
+	expect("가세금개산서", "");
+	expect("가세금계샨서", "INVOICE:1");
 	/* English: one edit from five letters (two letters swapped is near),
 	 * none below */
 	expect("refnud", "REFUND:1");
