@@ -791,7 +791,8 @@ intent_set_load_dir(const char *dir, intent_set **out, char *err, size_t errlen)
 		e = BOT_ERR_LIMIT;
 	}
 	if (!e) {
-		qsort(names, n, sizeof(*names), cmp_str);
+		if (n > 1)
+			qsort(names, n, sizeof(*names), cmp_str);
 		set = calloc(1, sizeof(*set));
 		if (set)
 			set->v = calloc(n, sizeof(*set->v));
@@ -1909,7 +1910,8 @@ classify_with(const intent_set *set, struct scratch *s, const char *text, size_t
 	if ((e = lexicon_analyse(set->lex, subj, slen, t)) ||
 	    (e = find_hits(set, s, t, subj, slen)))
 		return e;
-	qsort(s->hits, s->nh, sizeof(*s->hits), hit_cmp);
+	if (s->nh > 1)
+		qsort(s->hits, s->nh, sizeof(*s->hits), hit_cmp);
 	first = pick_topics(set, s, t, now, res);
 	if (first && ctx && ctx->intent && !strcmp(res->intent, ctx->intent) &&
 	    utf8_chars(t->text, t->len) <= FOLLOWUP_MAX_CHARS) {
@@ -1942,7 +1944,8 @@ classify_with(const intent_set *set, struct scratch *s, const char *text, size_t
 		if (negated) {
 			if ((e = find_hits(set, s, t, subj, slen)))
 				return e;
-			qsort(s->hits, s->nh, sizeof(*s->hits), hit_cmp);
+			if (s->nh > 1)
+				qsort(s->hits, s->nh, sizeof(*s->hits), hit_cmp);
 			first = pick_topics(set, s, t, now, res);
 		}
 	}

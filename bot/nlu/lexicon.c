@@ -123,7 +123,8 @@ mm_build(struct mmap *m)
 {
 	size_t distinct = 0, i, size = 16;
 
-	qsort(m->kv, m->nkv, sizeof(*m->kv), kv_cmp);
+	if (m->nkv)
+		qsort(m->kv, m->nkv, sizeof(*m->kv), kv_cmp);
 	for (i = 0; i < m->nkv; i++)
 		distinct += !i || m->kv[i].k != m->kv[i - 1].k;
 	while (size < distinct * 2)
