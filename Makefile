@@ -101,9 +101,12 @@ UNIT_BINS  := $(patsubst %,$(BUILD)/tests/test_%,$(UNIT_TESTS))
 # The store: its interface (store.c) and the SQLite backend (sq_*.c).
 STORE_MODULES := store store_data $(patsubst bot/store/%.c,%,$(wildcard bot/store/sq_*.c)) \
 	waitq rovfs embedded_sql
-UNIT_DEPS_intent := normalize slot
+# The intent engine (bot/nlu).
+NLU_MODULES := intent normalize slot lexicon jamo learn rx
+UNIT_DEPS_intent := $(filter-out intent,$(NLU_MODULES))
+UNIT_DEPS_lexicon := $(filter-out intent lexicon,$(NLU_MODULES))
 UNIT_DEPS_answer := template
-UNIT_DEPS_dialog := intent normalize slot answer queryjson template $(STORE_MODULES) hours wiring
+UNIT_DEPS_dialog := $(NLU_MODULES) answer queryjson template $(STORE_MODULES) hours wiring
 UNIT_DEPS_store  := $(filter-out store,$(STORE_MODULES)) queryjson
 UNIT_DEPS_durability := $(STORE_MODULES)
 UNIT_DEPS_config := clock hours
@@ -111,12 +114,12 @@ UNIT_DEPS_hours  := clock
 UNIT_DEPS_agentproto := chatproto frame
 UNIT_DEPS_chatproto := frame
 # The endpoints' tests run the whole bot but the network side.
-ENDPOINT_MODULES := endpoint chat agent outbox commit durability hub handoff wiring dialog intent \
-	normalize slot answer queryjson template chatproto agentproto frame chatsend agentsend \
+ENDPOINT_MODULES := endpoint chat agent outbox commit durability hub handoff wiring dialog \
+	$(NLU_MODULES) answer queryjson template chatproto agentproto frame chatsend agentsend \
 	token metrics hours config $(STORE_MODULES)
 UNIT_DEPS_chat := $(filter-out chat,$(ENDPOINT_MODULES))
 UNIT_DEPS_agent := $(filter-out agent,$(ENDPOINT_MODULES))
-UNIT_DEPS_handoff := dialog intent normalize slot answer queryjson template hours wiring config metrics \
+UNIT_DEPS_handoff := dialog $(NLU_MODULES) answer queryjson template hours wiring config metrics \
 	$(STORE_MODULES)
 UNIT_DEPS_chatsend := store_data
 UNIT_DEPS_agentsend := chatsend store_data
@@ -144,8 +147,14 @@ unit: $(UNIT_BINS)
 intents-check: all
 	$(BUILD)/botd check --intents intents
 
+# The dev sets: a public sample (dev.tsv) and questions written blind from
+# the FAQ by someone who never saw the intent files (set_a: one question
+# each; two_topics; followups: a second message in context).
+DEVSETS := tests/intents/dev.tsv tests/intents/set_a.tsv tests/intents/two_topics.tsv \
+	tests/intents/followups.tsv
+
 devset: all
-	node tests/intents/devset.mjs $(BUILD)/botd tests/intents/dev.tsv
+	@set -e; for f in $(DEVSETS); do node tests/intents/devset.mjs $(BUILD)/botd $$f; done
 
 e2e: all deps-npm
 	cd tests && BOTD=$(abspath $(BUILD)/botd) node --test --test-concurrency=1 e2e/
@@ -195,6 +204,7 @@ clean:
 # ---- intent engine benchmark (not a timed test) -----------------------------
 
 BENCH_INTENTS_OBJS := $(BUILD)/obj/intent.o $(BUILD)/obj/normalize.o $(BUILD)/obj/slot.o \
+	$(BUILD)/obj/lexicon.o $(BUILD)/obj/jamo.o $(BUILD)/obj/learn.o $(BUILD)/obj/rx.o \
 	$(BUILD)/obj/err.o $(BUILD)/obj/log.o $(BUILD)/obj/clock.o $(BUILD)/obj/strbuf.o
 
 $(BUILD)/tests/bench_intents: tests/bench/bench_intents.c $(BENCH_INTENTS_OBJS) | $(BUILD)/tests

@@ -17,7 +17,9 @@ typedef struct answer_engine answer_engine;
 typedef struct answer_request {
 	const char *intent;   /* intent id */
 	const json_t *slots;  /* borrowed; may be NULL */
-	const json_t *slot_words; /* borrowed; may be NULL: slot name -> the customer's words */
+	/* borrowed; may be NULL: slot name -> the customer's own words for it
+	 * ({"period": "지난 3개월"}), to name a range the way it was asked */
+	const json_t *slot_words;
 	int64_t member_id;    /* 0 = unknown member (unlinked KakaoTalk user): general answers only */
 	int64_t account_id;   /* 0 = not chosen yet for this conversation */
 	const char *lang;     /* "ko" | "en" */

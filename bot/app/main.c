@@ -272,6 +272,45 @@ load_intents(const config *cfg, intent_set **out)
 
 /* ---- classify ---------------------------------------------------------------- */
 
+/* One classification as a JSON object (a new reference). */
+static json_t *
+classification_json(const intent_result *r)
+{
+	json_t *out = json_pack("{s:o, s:O, s:O}", "intent",
+				r->intent ? json_string(r->intent) : json_null(), "slots", r->slots,
+				"slot_words", r->slot_words);
+	if (!out)
+		return NULL;
+	if (r->also)
+		json_object_set_new(out, "also",
+				    json_pack("{s:s, s:O, s:O}", "intent", r->also, "slots",
+					      r->also_slots, "slot_words", r->also_slot_words));
+	if (r->clarify) {
+		json_t *cands = json_array();
+		for (int i = 0; i < r->n_candidates; i++)
+			json_array_append_new(cands, json_string(r->candidates[i]));
+		json_object_set_new(out, "clarify", cands);
+	}
+	json_t *sug = json_array();
+	for (int i = 0; i < r->n_suggest; i++)
+		json_array_append_new(sug, json_string(r->suggest[i]));
+	json_object_set_new(out, "suggest", sug);
+	if (r->via == INTENT_VIA_FOLLOWUP || r->via == INTENT_VIA_CORRECTION)
+		json_object_set_new(out, "via", json_string(r->via == INTENT_VIA_FOLLOWUP
+								     ? "followup"
+								     : "correction"));
+	if (r->other_account)
+		json_object_set_new(out, "other_account", json_true());
+	if (r->explain) {
+		json_object_set(out, "matched", json_object_get(r->explain, "concepts"));
+		json_object_set(out, "rule", json_object_get(r->explain, "rule"));
+	}
+	return out;
+}
+
+/* Each line is a message; a line with tabs is a conversation, its last
+ * field the message and the fields before it the earlier turns, each
+ * classified in the context of the one before (what the dialogue does). */
 static int
 cmd_classify(const config *cfg)
 {
@@ -284,25 +323,44 @@ cmd_classify(const config *cfg)
 	while ((n = getline(&line, &cap, stdin)) >= 0) {
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			n--;
-		intent_result r;
+		line[n] = '\0';
+		intent_result r, prev;
 		memset(&r, 0, sizeof(r));
-		json_t *out;
-		if (intent_classify(set, line, (size_t)n, clock_now(), &r) == BOT_OK) {
-			out = json_pack("{s:o, s:O}", "intent",
-					r.intent ? json_string(r.intent) : json_null(), "slots",
-					r.slots ? r.slots : json_object());
-			if (r.clarify) {
-				json_t *cands = json_array();
-				for (int i = 0; i < r.n_candidates; i++)
-					json_array_append_new(cands, json_string(r.candidates[i]));
-				json_object_set_new(out, "clarify", cands);
+		memset(&prev, 0, sizeof(prev));
+		intent_context ctx = {0};
+		const char *turn = line, *prev_text = NULL;
+		bot_err rc = BOT_OK;
+		for (;;) {
+			const char *tab = strchr(turn, '\t');
+			size_t len = tab ? (size_t)(tab - turn) : strlen(turn);
+			rc = intent_classify_ctx(set, turn, len, clock_now(), ctx.intent ? &ctx : NULL,
+						 tab ? 0 : INTENT_EXPLAIN, &r);
+			if (rc != BOT_OK || !tab)
+				break;
+			/* A follow-up keeps the question it follows as its context. */
+			if (r.intent) {
+				if (r.via == INTENT_VIA_TEXT || !prev_text)
+					prev_text = turn, ctx.len = len;
+				intent_result_clear(&prev);
+				prev = r;
+				memset(&r, 0, sizeof(r));
+				ctx.intent = prev.intent;
+				ctx.slots = prev.slots;
+				ctx.text = prev_text;
+			} else {
+				intent_result_clear(&r);
 			}
-		} else {
+			turn = tab + 1;
+		}
+		json_t *out;
+		if (rc == BOT_OK)
+			out = classification_json(&r);
+		else
 			out = json_pack("{s:n, s:{}, s:s}", "intent", "slots", "error",
 					"classification failed");
-		}
 		intent_result_clear(&r);
-		char *s = json_dumps(out, JSON_COMPACT | JSON_ENSURE_ASCII * 0);
+		intent_result_clear(&prev);
+		char *s = out ? json_dumps(out, JSON_COMPACT) : NULL;
 		json_decref(out);
 		if (s) {
 			puts(s);
@@ -576,7 +634,10 @@ main(int argc, char **argv)
 		{"serve", usage_serve},
 		{"classify", "usage: botd classify [--intents DIR] [--now TIME]\n"
 			     "Reads UTF-8 lines on stdin and writes one JSON object per line:\n"
-			     "{\"intent\": id or null, \"slots\": {...}}.\n"},
+			     "{\"intent\": id or null, \"slots\": {...}, \"slot_words\": {...},\n"
+			     " \"also\": {second topic}, \"suggest\": [...], \"matched\": [...],\n"
+			     " \"rule\": ...}. A line with tabs is a conversation: its last field\n"
+			     "is classified after the fields before it (follow-ups).\n"},
 		{"check", "usage: botd check [--config FILE] [--intents DIR]\n"
 			  "Validates the configuration and every intent file, and runs every\n"
 			  "example and near-miss; prints each failure, exits 1 on any.\n"},

@@ -16,6 +16,11 @@ struct dialog {
 	answer_engine *answers;
 	int agents_online;
 	const hours *hours; /* NULL: always open */
+	/* During a turn: the question the bot's replies answer (borrowed),
+	 * kept in each reply's meta so that the next turn can follow up on
+	 * it. NULL between turns. */
+	const char *question;
+	size_t question_len;
 };
 
 bot_err
@@ -74,6 +79,13 @@ quick_reply(const char *label, const char *value)
 }
 
 /* Stores a bot reply and records it in RES. Steals TEXT (malloc'd) and QR. */
+/* Meta keeps at most this much of the question a reply answers: enough
+ * for its concepts and slots. */
+#define QUESTION_MAX 600
+
+/* Stores a bot reply and records it in RES. Steals TEXT (malloc'd) and QR.
+ * The reply's meta holds its quick replies, its slots and the question it
+ * answers (the next turn reads them back as its context). */
 static bot_err
 add_reply(dialog *d, store_conversation *conv, dialog_result *res, char *text, const char *intent,
 	  json_t *qr, const json_t *slots)
@@ -88,6 +100,12 @@ add_reply(dialog *d, store_conversation *conv, dialog_result *res, char *text, c
 	json_t *meta_obj = json_pack("{s:O}", "quick_replies", qr);
 	if (meta_obj && slots && json_object_size(slots))
 		json_object_set(meta_obj, "slots", (json_t *)slots);
+	if (meta_obj && d->question && d->question_len) {
+		size_t n = d->question_len < QUESTION_MAX ? d->question_len : QUESTION_MAX;
+		while (n < d->question_len && n && ((unsigned char)d->question[n] & 0xC0) == 0x80)
+			n--; /* on a character boundary */
+		json_object_set_new(meta_obj, "question", json_stringn(d->question, n));
+	}
 	char *meta = meta_obj ? json_dumps(meta_obj, JSON_COMPACT) : NULL;
 	json_decref(meta_obj);
 	store_message m = {.sender = "bot", .text = text, .intent = intent, .meta = meta};
@@ -237,20 +255,25 @@ dialog_handoff_event(dialog *d, store_conversation *conv, dialog_event ev, dialo
 }
 
 /* Answers INTENT with SLOTS for CONV's member, asking for an account first
- * when the member has several and none is chosen yet. QUESTION (may be NULL)
- * is the customer's text, for the ad account numbers it names. */
+ * when the member has several and none is chosen yet. *HANDOFF (may be
+ * NULL) is set when the answer wants a human afterwards: the caller
+ * escalates once all topics are answered, with *ATTACH (owned by the
+ * caller, may stay NULL). *WAITING (may be NULL) is set when the answer
+ * waits for an account choice (the question is then in conv->pending). */
 static bot_err
 answer_intent(dialog *d, store_conversation *conv, dialog_result *res, const char *intent,
-	      const json_t *slots, const char *question)
+	      const json_t *slots, const json_t *slot_words, int *handoff, json_t **attach,
+	      int *waiting)
 {
 	answer_request req = {
 		.intent = intent,
 		.slots = slots,
+		.slot_words = slot_words,
 		.member_id = conv->member_id,
 		.account_id = conv->account_id,
 		.lang = is_ko(conv) ? "ko" : "en",
 		.now = clock_now(),
-		.question = question,
+		.question = d->question,
 	};
 	answer_reply ans;
 	memset(&ans, 0, sizeof(ans));
@@ -268,6 +291,8 @@ answer_intent(dialog *d, store_conversation *conv, dialog_result *res, const cha
 		snprintf(conv->pending, sizeof(conv->pending), "%s",
 			 pj && strlen(pj) < sizeof(conv->pending) ? pj : "");
 		free(pj);
+		if (waiting)
+			*waiting = 1;
 	} else if (ans.account_id) {
 		conv->account_id = ans.account_id;
 		conv->pending[0] = 0;
@@ -277,8 +302,15 @@ answer_intent(dialog *d, store_conversation *conv, dialog_result *res, const cha
 	ans.text = NULL;
 	ans.quick_replies = NULL;
 	rc = add_reply(d, conv, res, text, intent, qr, slots);
-	if (rc == BOT_OK && ans.handoff)
-		rc = escalate(d, conv, res, "needs_human", intent, slots, ans.attachments);
+	if (rc == BOT_OK && ans.handoff) {
+		if (handoff) {
+			*handoff = 1;
+			if (attach && !*attach && ans.attachments)
+				*attach = json_incref(ans.attachments);
+		} else {
+			rc = escalate(d, conv, res, "needs_human", intent, slots, ans.attachments);
+		}
+	}
 	answer_reply_clear(&ans);
 	return rc;
 }
@@ -335,6 +367,56 @@ escalate_on_request(dialog *d, store_conversation *conv, dialog_result *res)
 	return rc;
 }
 
+/* Adds the second topic to the question waiting for an account choice, so
+ * that both are answered, in order, once the account is chosen. */
+static void
+pending_then(store_conversation *conv, const char *intent, const json_t *slots)
+{
+	json_t *p = conv->pending[0] ? json_loads(conv->pending, 0, NULL) : NULL;
+	if (!p)
+		return;
+	json_object_set_new(p, "then", json_pack("{s:s, s:O}", "intent", intent, "slots",
+						 slots ? (json_t *)slots : json_object()));
+	char *pj = json_dumps(p, JSON_COMPACT);
+	json_decref(p);
+	/* Too long to keep: the first topic still waits. */
+	if (pj && strlen(pj) < sizeof(conv->pending))
+		snprintf(conv->pending, sizeof(conv->pending), "%s", pj);
+	free(pj);
+}
+
+/* Answers the topics of one turn in order: the first, then the second
+ * (when the first did not wait for an account choice), then hands the
+ * conversation to a human once if an answer asked for that. */
+static bot_err
+answer_topics(dialog *d, store_conversation *conv, dialog_result *res, const char *intent,
+	      const json_t *slots, const json_t *words, const char *also, const json_t *also_slots,
+	      const json_t *also_words)
+{
+	int handoff = 0;
+	json_t *attach = NULL;
+	const char *handoff_intent = intent;
+	const json_t *handoff_slots = slots;
+	int waiting = 0;
+	bot_err rc = answer_intent(d, conv, res, intent, slots, words, &handoff, &attach, &waiting);
+	if (rc == BOT_OK && waiting) {
+		if (also)
+			pending_then(conv, also, also_slots);
+	} else if (rc == BOT_OK && also && intent_spec(d->intents, also)) {
+		int h2 = 0;
+		rc = answer_intent(d, conv, res, also, also_slots, also_words, &h2, &attach, NULL);
+		if (h2 && !handoff) {
+			handoff = 1;
+			handoff_intent = also;
+			handoff_slots = also_slots;
+		}
+	}
+	if (rc == BOT_OK && handoff && !res->escalated)
+		rc = escalate(d, conv, res, "needs_human", handoff_intent, handoff_slots, attach);
+	json_decref(attach);
+	return rc;
+}
+
 /* A tapped quick reply "account:<id>": allowed only for an account the
  * member belongs to, whatever the client sent. */
 static bot_err
@@ -355,9 +437,12 @@ choose_account(dialog *d, store_conversation *conv, dialog_result *res, const ch
 	json_t *pending = conv->pending[0] ? json_loads(conv->pending, 0, NULL) : NULL;
 	conv->pending[0] = 0;
 	const char *intent = json_string_value(json_object_get(pending, "intent"));
+	json_t *then = json_object_get(pending, "then");
+	const char *also = json_string_value(json_object_get(then, "intent"));
 	bot_err rc;
 	if (intent && intent_spec(d->intents, intent)) {
-		rc = answer_intent(d, conv, res, intent, json_object_get(pending, "slots"), NULL);
+		rc = answer_topics(d, conv, res, intent, json_object_get(pending, "slots"), NULL,
+				   also, json_object_get(then, "slots"), NULL);
 	} else {
 		rc = add_static_reply(d, conv, res, "광고계정을 선택했어요. 무엇을 도와드릴까요?",
 				      "Ad account selected. How can I help?", NULL, NULL);
@@ -366,27 +451,56 @@ choose_account(dialog *d, store_conversation *conv, dialog_result *res, const ch
 	return rc;
 }
 
+static void
+add_intent_choice(dialog *d, const store_conversation *conv, json_t *qr, const char *id)
+{
+	char value[64];
+	if (!intent_spec(d->intents, id))
+		return;
+	snprintf(value, sizeof(value), "intent:%s", id);
+	json_array_append_new(qr, quick_reply(intent_title(d, conv, id), value));
+}
+
+/* Not understood. With the learned model's guesses: "did you mean ...?",
+ * the guesses and a person as quick replies (it counts as not understood
+ * until the customer taps one). From the second miss in a row: a person is
+ * offered first, with a hint to rephrase; the conversation is queued only
+ * when the customer asks. */
 static bot_err
-not_understood(dialog *d, store_conversation *conv, dialog_result *res)
+not_understood(dialog *d, store_conversation *conv, dialog_result *res, const intent_result *ir)
 {
 	res->not_understood = 1;
 	conv->misses++;
-	if (conv->misses >= 2) {
-		conv->misses = 0;
-		return escalate(d, conv, res, "not_understood", NULL, NULL, NULL);
-	}
-	static const char *const suggestions[] = {"free_cash_status", "charge_refund_history",
-						  "autopay_failure", "tax_invoice_failed"};
 	json_t *qr = json_array();
-	for (size_t i = 0; i < sizeof(suggestions) / sizeof(suggestions[0]); i++) {
-		if (!intent_spec(d->intents, suggestions[i]))
-			continue;
-		char value[64];
-		snprintf(value, sizeof(value), "intent:%s", suggestions[i]);
-		json_array_append_new(qr, quick_reply(intent_title(d, conv, suggestions[i]), value));
+	const char *agent_label = is_ko(conv) ? "상담직원 연결" : "Talk to an agent";
+	if (conv->misses >= 2) {
+		json_array_append_new(qr, quick_reply(agent_label, "agent"));
+		for (int i = 0; i < ir->n_suggest; i++)
+			add_intent_choice(d, conv, qr, ir->suggest[i]);
+		return add_static_reply(d, conv, res,
+					"죄송해요, 이번에도 질문을 이해하지 못했어요. 상담직원에게 "
+					"연결해 드릴까요? '지난달 충전 내역 보여줘'처럼 궁금한 내용을 "
+					"짧게 다시 말씀해 주셔도 돼요.",
+					"Sorry, I still didn't understand. Shall I connect you with a "
+					"support agent? You can also say it again in a few words, like "
+					"\"show last month's top-ups\".",
+					NULL, qr);
 	}
-	json_array_append_new(qr, quick_reply(is_ko(conv) ? "상담직원 연결" : "Talk to an agent",
-					      "agent"));
+	if (ir->n_suggest) {
+		for (int i = 0; i < ir->n_suggest; i++)
+			add_intent_choice(d, conv, qr, ir->suggest[i]);
+		json_array_append_new(qr, quick_reply(agent_label, "agent"));
+		return add_static_reply(d, conv, res,
+					"혹시 이 문의이신가요? 맞는 항목을 골라 주시거나, 조금 다르게 "
+					"말씀해 주세요.",
+					"Did you mean one of these? Pick one, or say it another way.",
+					NULL, qr);
+	}
+	static const char *const menu[] = {"free_cash_status", "charge_refund_history",
+					   "autopay_failure", "tax_invoice_failed"};
+	for (size_t i = 0; i < sizeof(menu) / sizeof(menu[0]); i++)
+		add_intent_choice(d, conv, qr, menu[i]);
+	json_array_append_new(qr, quick_reply(agent_label, "agent"));
 	return add_static_reply(d, conv, res,
 				"죄송해요, 질문을 정확히 이해하지 못했어요. 조금 다르게 말씀해 "
 				"주시거나 아래에서 골라 주세요.",
@@ -399,14 +513,63 @@ static bot_err
 clarify(dialog *d, store_conversation *conv, dialog_result *res, const intent_result *ir)
 {
 	json_t *qr = json_array();
-	for (int i = 0; i < ir->n_candidates; i++) {
-		char value[64];
-		snprintf(value, sizeof(value), "intent:%s", ir->candidates[i]);
-		json_array_append_new(qr, quick_reply(intent_title(d, conv, ir->candidates[i]),
-						      value));
-	}
+	for (int i = 0; i < ir->n_candidates; i++)
+		add_intent_choice(d, conv, qr, ir->candidates[i]);
 	return add_static_reply(d, conv, res, "어떤 내용이 궁금하신가요? 아래에서 골라 주세요.",
 				"Which of these do you mean?", NULL, qr);
+}
+
+/* What the conversation last asked and was answered, read back from the
+ * stored replies: the newest bot reply with an intent gives the context of
+ * a follow-up; the newest bot reply of all gives the question a tapped
+ * quick reply refers to. */
+typedef struct turn_context {
+	char intent[48];
+	json_t *slots;	   /* owned or NULL */
+	char *question;	   /* owned or NULL: the question the answer answered */
+	char *last_question; /* owned or NULL: the question of the newest reply */
+} turn_context;
+
+static int
+collect_context(void *p, const store_message *m)
+{
+	turn_context *c = p;
+	if (strcmp(m->sender, "bot"))
+		return 0;
+	json_t *meta = m->meta ? json_loads(m->meta, 0, NULL) : NULL;
+	const char *q = json_string_value(json_object_get(meta, "question"));
+	free(c->last_question);
+	c->last_question = q ? strdup(q) : NULL;
+	if (m->intent && *m->intent) {
+		snprintf(c->intent, sizeof(c->intent), "%s", m->intent);
+		json_decref(c->slots);
+		c->slots = json_incref(json_object_get(meta, "slots"));
+		free(c->question);
+		c->question = q ? strdup(q) : NULL;
+	}
+	json_decref(meta);
+	return 0;
+}
+
+static void
+context_clear(turn_context *c)
+{
+	json_decref(c->slots);
+	free(c->question);
+	free(c->last_question);
+	memset(c, 0, sizeof(*c));
+}
+
+/* The last few stored messages are enough: a follow-up follows closely. */
+#define CONTEXT_MESSAGES 8
+
+static void
+load_context(dialog *d, const store_conversation *conv, turn_context *c)
+{
+	memset(c, 0, sizeof(*c));
+	int64_t after = conv->last_seq > CONTEXT_MESSAGES ? conv->last_seq - CONTEXT_MESSAGES : 0;
+	if (store_messages_after(d->st, conv->id, after, collect_context, c) != BOT_OK)
+		context_clear(c);
 }
 
 static bot_err
@@ -414,8 +577,14 @@ handle_value(dialog *d, store_conversation *conv, dialog_result *res, const char
 {
 	if (!strncmp(value, "account:", 8))
 		return choose_account(d, conv, res, value);
-	if (!strcmp(value, "agent"))
+	if (!strcmp(value, "agent")) {
+		/* after misses, the customer accepted the offer of a person */
+		if (conv->misses >= 2) {
+			conv->misses = 0;
+			return escalate(d, conv, res, "not_understood", NULL, NULL, NULL);
+		}
 		return escalate_on_request(d, conv, res);
+	}
 	if (!strncmp(value, "rating:", 7) && value[7] >= '1' && value[7] <= '5' && !value[8]) {
 		/* dialog_rate resets RES; keep the customer message's seq. */
 		int64_t seq = res->customer_seq;
@@ -426,9 +595,21 @@ handle_value(dialog *d, store_conversation *conv, dialog_result *res, const char
 	if (!strncmp(value, "intent:", 7) && intent_spec(d->intents, value + 7)) {
 		snprintf(res->intent, sizeof(res->intent), "%s", value + 7);
 		conv->misses = 0;
-		json_t *slots = json_object();
-		bot_err rc = answer_intent(d, conv, res, value + 7, slots, NULL);
+		/* A suggestion the customer confirmed: the slots come from the
+		 * question it was offered for ("지난달 그거 얼마였죠?"). */
+		turn_context c;
+		load_context(d, conv, &c);
+		json_t *slots = json_object(), *words = json_object();
+		if (c.last_question)
+			intent_slots(d->intents, value + 7, c.last_question, strlen(c.last_question),
+				     clock_now(), slots, words);
+		d->question = c.last_question;
+		d->question_len = c.last_question ? strlen(c.last_question) : 0;
+		bot_err rc = answer_topics(d, conv, res, value + 7, slots, words, NULL, NULL, NULL);
+		d->question = NULL;
 		json_decref(slots);
+		json_decref(words);
+		context_clear(&c);
 		return rc;
 	}
 	return BOT_ERR_NOT_FOUND; /* not a value we offered: treat the text as typed */
@@ -452,6 +633,30 @@ has_letters(const char *text, size_t len)
 			return 1;
 	}
 	return 0;
+}
+
+/* One understood turn: a request for a person goes straight to the queue
+ * (with the topic, when one was asked too); otherwise every topic is
+ * answered in order. */
+static bot_err
+understood(dialog *d, store_conversation *conv, dialog_result *res, const intent_result *ir)
+{
+	conv->misses = 0;
+	snprintf(res->intent, sizeof(res->intent), "%s", ir->intent);
+	if (!strcmp(ir->intent, "agent_request") && !ir->also)
+		return escalate_on_request(d, conv, res);
+	if (!strcmp(ir->intent, "agent_request")) {
+		const char *topic = ir->also;
+		return escalate(d, conv, res, "agent_request", topic,
+				ir->also ? ir->also_slots : ir->slots, NULL);
+	}
+	if (ir->also && !strcmp(ir->also, "agent_request"))
+		return escalate(d, conv, res, "agent_request", ir->intent, ir->slots, NULL);
+	/* "다른 계정은요?": the same question about another ad account */
+	if (ir->other_account)
+		conv->account_id = 0;
+	return answer_topics(d, conv, res, ir->intent, ir->slots, ir->slot_words, ir->also,
+			     ir->also_slots, ir->also_slot_words);
 }
 
 bot_err
@@ -484,26 +689,40 @@ dialog_customer_turn(dialog *d, store_conversation *conv, const dialog_turn *tur
 			goto done;
 	}
 
+	turn_context c;
+	load_context(d, conv, &c);
+	intent_context ctx = {
+		.intent = c.intent[0] ? c.intent : NULL,
+		.slots = c.slots,
+		.text = c.question,
+		.len = c.question ? strlen(c.question) : 0,
+	};
 	intent_result ir;
 	memset(&ir, 0, sizeof(ir));
-	rc = intent_classify(d->intents, turn->text, turn->len, clock_now(), &ir);
+	rc = intent_classify_ctx(d->intents, turn->text, turn->len, clock_now(),
+				 ctx.intent ? &ctx : NULL, 0, &ir);
 	if (rc != BOT_OK) {
 		intent_result_clear(&ir);
+		context_clear(&c);
 		goto done;
 	}
-	if (ir.clarify) {
-		rc = clarify(d, conv, res, &ir);
-	} else if (!ir.intent) {
-		rc = not_understood(d, conv, res);
+	/* A follow-up answers the question it follows, with what changed. */
+	if (ir.via != INTENT_VIA_TEXT && c.question) {
+		d->question = c.question;
+		d->question_len = strlen(c.question);
 	} else {
-		conv->misses = 0;
-		snprintf(res->intent, sizeof(res->intent), "%s", ir.intent);
-		if (!strcmp(ir.intent, "agent_request"))
-			rc = escalate_on_request(d, conv, res);
-		else
-			rc = answer_intent(d, conv, res, ir.intent, ir.slots, turn->text);
+		d->question = turn->text;
+		d->question_len = turn->len;
 	}
+	if (ir.clarify)
+		rc = clarify(d, conv, res, &ir);
+	else if (!ir.intent)
+		rc = not_understood(d, conv, res, &ir);
+	else
+		rc = understood(d, conv, res, &ir);
+	d->question = NULL;
 	intent_result_clear(&ir);
+	context_clear(&c);
 done:
 	/* Most turns change nothing but last_seq (already saved with the
 	 * message): skip the write then. */

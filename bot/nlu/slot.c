@@ -130,9 +130,10 @@ has_any(const char *s, const char *const *words)
 	return 0;
 }
 
-/* ---- "최근 7일", "last 2 weeks", "past month" ---- */
+/* ---- "최근 7일", "지난 3개월", "last 2 weeks", "past month" ---- */
 
-/* Reads a count at S: digits, or a number word. */
+/* Reads a count at S: digits, or a number word (native Korean 한 두 세 석...,
+ * Sino-Korean 일 이 삼..., English one two three...). */
 static int
 read_count(const char *s, const char **end)
 {
@@ -140,9 +141,15 @@ read_count(const char *s, const char **end)
 		const char *w;
 		int v;
 	} words[] = {
-		{"one", 1},   {"a", 1},	     {"two", 2},      {"three", 3},  {"six", 6},
-		{"seven", 7}, {"ten", 10},   {"fourteen", 14}, {"thirty", 30}, {"한", 1},
-		{"두", 2},    {"세", 3},     {"석", 3},       {"여섯", 6},
+		/* longer words first where one starts another */
+		{"fourteen", 14}, {"thirty", 30}, {"twelve", 12}, {"seven", 7}, {"three", 3},
+		{"eight", 8},	  {"nine", 9},	  {"four", 4},	   {"five", 5},	 {"one", 1},
+		{"two", 2},	  {"six", 6},	  {"ten", 10},	   {"a", 1},	 {"다섯", 5},
+		{"여섯", 6},	  {"일곱", 7},	  {"여덟", 8},	   {"아홉", 9},	 {"한", 1},
+		{"두", 2},	  {"세", 3},	  {"석", 3},	   {"네", 4},	 {"넉", 4},
+		{"열", 10},	  {"일", 1},	  {"이", 2},	   {"삼", 3},	 {"사", 4},
+		{"오", 5},	  {"육", 6},	  {"칠", 7},	   {"팔", 8},	 {"구", 9},
+		{"십", 10},
 	};
 	size_t i;
 
@@ -162,73 +169,115 @@ read_count(const char *s, const char **end)
 	return -1;
 }
 
-/* Reads a unit at S and returns its length in days, or -1. */
+enum span_unit { SPAN_DAYS = 1, SPAN_MONTHS };
+
+/* Reads a unit at S: its length in days (SPAN_DAYS) or months (SPAN_MONTHS),
+ * or -1. */
 static int
-read_unit(const char *s)
+read_unit(const char *s, enum span_unit *kind)
 {
 	static const struct {
 		const char *w;
-		int days;
+		int n;
+		enum span_unit k;
 	} units[] = {
-		{"일", 1},     {"days", 1},   {"day", 1},   {"주일", 7},  {"주", 7},
-		{"weeks", 7},  {"week", 7},   {"개월", 30}, {"달", 30},   {"months", 30},
-		{"month", 30},
+		{"주일", 7, SPAN_DAYS},	    {"일", 1, SPAN_DAYS},	  {"days", 1, SPAN_DAYS},
+		{"day", 1, SPAN_DAYS},	    {"주", 7, SPAN_DAYS},	  {"weeks", 7, SPAN_DAYS},
+		{"week", 7, SPAN_DAYS},	    {"개월", 1, SPAN_MONTHS}, {"달", 1, SPAN_MONTHS},
+		{"months", 1, SPAN_MONTHS}, {"month", 1, SPAN_MONTHS}, {"년", 12, SPAN_MONTHS},
+		{"해", 12, SPAN_MONTHS},    {"years", 12, SPAN_MONTHS}, {"year", 12, SPAN_MONTHS},
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (!strncmp(s, units[i].w, strlen(units[i].w)))
-			return units[i].days;
+		if (!strncmp(s, units[i].w, strlen(units[i].w))) {
+			*kind = units[i].k;
+			return units[i].n;
+		}
 	}
 	return -1;
 }
 
-/* Returns the span in days of a "recent N units" phrase, 0 when there is
- * none. "최근"/"past"/"recent" allow an implied one ("past week"); "지난" and
- * "last" need a number, because "지난주"/"last week" mean the calendar week. */
+/* The span of a "recent N units" phrase: its length and unit, 0 when there
+ * is none. "최근"/"past"/"recent" allow an implied one ("past week"); "지난"
+ * and "last" need a number, because "지난주"/"last week" mean the calendar
+ * week, except before 일주일 ("지난 일주일" is the last seven days). */
 static int
-relative_span(const char *s)
+relative_span(const char *s, enum span_unit *kind)
 {
 	static const struct {
 		const char *w;
 		int implied_one;
 	} prefixes[] = {
-		{"최근", 1}, {"past", 1}, {"recent", 1}, {"지난", 0}, {"last", 0},
+		{"최근", 1}, {"past", 1}, {"recent", 1}, {"지난", 0}, {"last", 0}, {"요근래", 1},
 	};
 	size_t i;
 
+	*kind = SPAN_DAYS;
 	if (strstr(s, "일주일"))
 		return 7;
 	if (strstr(s, "보름"))
 		return 15;
+	if (strstr(s, "열흘"))
+		return 10;
 	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
 		const char *p = strstr(s, prefixes[i].w);
 
 		while (p) {
 			const char *q = p + strlen(prefixes[i].w), *e = q;
-			int n = read_count(q, &e), u;
+			int n, u;
 
+			if (!strncmp(e, "the", 3))
+				e += 3;
+			q = e;
+			n = read_count(q, &e);
 			if (n < 0 && prefixes[i].implied_one) {
 				n = 1;
 				e = q;
 			}
-			if (n > 0 && (u = read_unit(e)) > 0)
+			if (n > 0 && (u = read_unit(e, kind)) > 0)
 				return n * u;
 			p = strstr(p + 1, prefixes[i].w);
 		}
 	}
-	/* "7일간", "30일 동안" */
+	/* "7일간", "30일 동안", "2주간", "3개월 동안" */
 	for (i = 0; s[i]; i++) {
-		if (s[i] >= '0' && s[i] <= '9' && (i == 0 || s[i - 1] < '0' || s[i - 1] > '9')) {
+		if (s[i] >= '0' && s[i] <= '9' && (i == 0 || s[i - 1] < '0' || s[i - 1] > '9') &&
+		    !(i >= 3 && !strncmp(s + i - 3, "월", 3))) {
 			const char *e;
-			int n = read_count(s + i, &e);
+			int n = read_count(s + i, &e), u = n > 0 ? read_unit(e, kind) : -1;
+			const char *after = e;
 
-			if (n > 0 && (!strncmp(e, "일간", strlen("일간")) ||
-				      !strncmp(e, "일동안", strlen("일동안"))))
-				return n;
+			if (u <= 0)
+				continue;
+			/* the unit itself */
+			while (*after && strncmp(after, "간", strlen("간")) &&
+			       strncmp(after, "동안", strlen("동안")) && strncmp(after, "치", strlen("치")) &&
+			       strncmp(after, "로", strlen("로")) && after - e < 6)
+				after++;
+			/* "7일간", "3개월 동안", "14일치", and "6개월로" (a change of period) */
+			if (!strncmp(after, "간", strlen("간")) || !strncmp(after, "동안", strlen("동안")) ||
+			    !strncmp(after, "치", strlen("치")) || !strncmp(after, "로", strlen("로")))
+				return n * u;
 		}
 	}
 	return 0;
+}
+
+/* Day number D moved by MONTHS calendar months, the day clamped to the
+ * month's length (31 March less one month is 28 or 29 February). */
+static long
+add_months(long d, int months)
+{
+	int y, m, dd, k;
+
+	civil_from_days(d, &y, &m, &dd);
+	k = y * 12 + (m - 1) + months;
+	y = k / 12;
+	m = k % 12 + 1;
+	if (dd > days_in_month(y, m))
+		dd = days_in_month(y, m);
+	return days_from_civil(y, m, dd);
 }
 
 /* ---- explicit dates: "10월 1일부터 15일까지", "2026-10-01~2026-10-15" ---- */
@@ -332,20 +381,114 @@ valid_date(int y, int m, int d)
 	return y >= 2000 && y <= 2100 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
 }
 
-static bot_err
-explicit_range(const char *s, time_t now, char *out, size_t outlen)
+/* Rewrites English dates in S ("oct 1 to oct 15", "october 1st",
+ * "since september") into the Korean form scan_dates reads ("10월1일to10월15일"),
+ * into OUT (COMPACT_MAX). */
+static void
+english_dates(const char *s, char *out)
 {
+	static const char *const names[] = {"jan", "feb", "mar", "apr", "may", "jun",
+					    "jul", "aug", "sep", "oct", "nov", "dec"};
+	size_t o = 0;
+
+	while (*s && o + 12 < COMPACT_MAX) {
+		int m = 0;
+
+		if (*s >= 'a' && *s <= 'z' && (o == 0 || out[o - 1] < 'a' || out[o - 1] > 'z')) {
+			for (int i = 0; i < 12; i++) {
+				if (!strncmp(s, names[i], 3)) {
+					m = i + 1;
+					break;
+				}
+			}
+		}
+		if (m) {
+			s += 3;
+			while (*s >= 'a' && *s <= 'z')
+				s++;
+			const char *after = s;
+			while (*s == ' ' || *s == '.')
+				s++;
+			if (!(*s >= '0' && *s <= '9'))
+				s = after;
+			o += (size_t)snprintf(out + o, COMPACT_MAX - o, "%d월", m);
+			if (*s >= '0' && *s <= '9' && !(s[1] >= '0' && s[1] <= '9' && s[2] >= '0' &&
+							 s[2] <= '9' && s[3] >= '0')) {
+				while (*s >= '0' && *s <= '9' && o + 4 < COMPACT_MAX)
+					out[o++] = *s++;
+				o += (size_t)snprintf(out + o, COMPACT_MAX - o, "일");
+				if (!strncmp(s, "st", 2) || !strncmp(s, "nd", 2) || !strncmp(s, "rd", 2) ||
+				    !strncmp(s, "th", 2))
+					s += 2;
+			}
+			continue;
+		}
+		/* "15th" */
+		if (o && out[o - 1] >= '0' && out[o - 1] <= '9' &&
+		    (!strncmp(s, "st", 2) || !strncmp(s, "nd", 2) || !strncmp(s, "rd", 2) ||
+		     !strncmp(s, "th", 2)) &&
+		    !(s[2] >= 'a' && s[2] <= 'z')) {
+			o += (size_t)snprintf(out + o, COMPACT_MAX - o, "일");
+			s += 2;
+			continue;
+		}
+		out[o++] = *s++;
+	}
+	out[o] = '\0';
+}
+
+static bot_err
+explicit_range(const char *s0, time_t now, char *out, size_t outlen)
+{
+	static const char *const since[] = {"부터", "이후", "since", "from", "after", NULL};
+	static const char *const last_month[] = {"지난달", "저번달", "전월", "전달", "lastmonth",
+						 NULL};
+	static const char *const this_month[] = {"이번달", "이달", "요번달", "금월", "당월",
+						 "thismonth", NULL};
+	char s[COMPACT_MAX];
 	struct pdate dt[2];
-	int n = scan_dates(s, dt), ty, tm, td, y1, m1, d1, y2, m2, d2;
+	int n, ty, tm, td, y1, m1, d1, y2, m2, d2;
 	long today = seoul_today(now), from, to;
 
+		memcpy(s, s0, strlen(s0) + 1);
+	n = scan_dates(s, dt);
 	if (n == 0)
 		return BOT_ERR_NOT_FOUND;
 	civil_from_days(today, &ty, &tm, &td);
+	/* "작년 12월": the year is said in words */
+	{
+		static const char *const last_year[] = {"작년", "지난해", "전년", "lastyear", NULL};
+		static const char *const this_year[] = {"올해", "금년", "thisyear", NULL};
+		int hint = has_any(s, last_year) ? ty - 1 : has_any(s, this_year) ? ty : 0;
+
+		for (int k = 0; hint && k < n; k++) {
+			if (!dt[k].y && dt[k].m)
+				dt[k].y = hint;
+		}
+	}
+	/* "지난달 15일부터": the month is said in words */
+	if (!dt[0].m && !dt[0].y && dt[0].d) {
+		if (has_any(s, last_month))
+			dt[0].m = tm == 1 ? 12 : tm - 1, dt[0].y = tm == 1 ? ty - 1 : ty;
+		else if (has_any(s, this_month))
+			dt[0].m = tm, dt[0].y = ty;
+	}
 	if (!dt[0].m && !dt[0].y)
 		return BOT_ERR_NOT_FOUND; /* a bare day ("15일") is too vague */
 	y1 = dt[0].y ? dt[0].y : ty;
 	m1 = dt[0].m ? dt[0].m : 1;
+	if (n == 1 && has_any(s, since)) {
+		/* "10월 15일부터 (오늘까지)", "since october": to today */
+		d1 = dt[0].d ? dt[0].d : 1;
+		if (!valid_date(y1, m1, d1))
+			return BOT_ERR_NOT_FOUND;
+		from = days_from_civil(y1, m1, d1);
+		if (!dt[0].y && from > today && valid_date(y1 - 1, m1, d1))
+			from = days_from_civil(y1 - 1, m1, d1);
+		if (from > today)
+			return BOT_ERR_NOT_FOUND;
+		return put_range(from, today, out, outlen);
+	}
 	if (n == 1) {
 		y2 = y1;
 		m2 = dt[0].m ? m1 : 12;
@@ -376,25 +519,203 @@ explicit_range(const char *s, time_t now, char *out, size_t outlen)
 		to = days_from_civil(y2 + 1, m2, d2);
 	if (to < from)
 		return BOT_ERR_NOT_FOUND;
+	/* A range that runs into the future ends today. */
+	if (to > today && from <= today)
+		to = today;
 	return put_range(from, to, out, outlen);
+}
+
+/* Monday of the week holding day D (1970-01-01 was a Thursday). */
+static long
+monday_of(long d)
+{
+	long wd = ((d % 7) + 7 + 3) % 7; /* 0 = Monday */
+
+	return d - wd;
+}
+
+/* The periods said in words. A phrase may hold more than one ("그저께랑
+ * 어제", "지난주랑 이번주"): their union is the range meant. */
+enum pk {
+	PK_TODAY,
+	PK_YESTERDAY,
+	PK_DAY_BEFORE,
+	PK_THIS_WEEK,
+	PK_WEEK_BEFORE,
+	PK_LAST_WEEKEND,
+	PK_LAST_WEEK,
+	PK_THIS_MONTH,
+	PK_MONTH_BEFORE,
+	PK_LAST_MONTH,
+	PK_THIS_QUARTER,
+	PK_LAST_QUARTER,
+	PK_THIS_YEAR,
+	PK_LAST_YEAR,
+	PK_ALL,
+};
+
+static const struct {
+	const char *w;
+	enum pk k;
+} period_words[] = {
+	/* where one word holds another, the longer comes first */
+	{"daybeforeyesterday", PK_DAY_BEFORE},
+	{"yesterday", PK_YESTERDAY},
+	{"weekbeforelast", PK_WEEK_BEFORE},
+	{"monthbeforelast", PK_MONTH_BEFORE},
+	{"lastweekend", PK_LAST_WEEKEND},
+	{"pastweekend", PK_LAST_WEEKEND},
+	{"previousweek", PK_LAST_WEEK},
+	{"previousmonth", PK_LAST_MONTH},
+	{"monthtodate", PK_THIS_MONTH},
+	{"thisquarter", PK_THIS_QUARTER},
+	{"lastquarter", PK_LAST_QUARTER},
+	{"thisweek", PK_THIS_WEEK},
+	{"lastweek", PK_LAST_WEEK},
+	{"thismonth", PK_THIS_MONTH},
+	{"lastmonth", PK_LAST_MONTH},
+	{"thisyear", PK_THIS_YEAR},
+	{"lastyear", PK_LAST_YEAR},
+	{"everything", PK_ALL},
+	{"entire", PK_ALL},
+	{"whole", PK_ALL},
+	{"today", PK_TODAY},
+	{"all", PK_ALL},
+	{"지지난주", PK_WEEK_BEFORE},
+	{"저저번주", PK_WEEK_BEFORE},
+	{"지난주말", PK_LAST_WEEKEND},
+	{"저번주말", PK_LAST_WEEKEND},
+	{"지지난달", PK_MONTH_BEFORE},
+	{"저저번달", PK_MONTH_BEFORE},
+	{"이번분기", PK_THIS_QUARTER},
+	{"요번분기", PK_THIS_QUARTER},
+	{"지난분기", PK_LAST_QUARTER},
+	{"저번분기", PK_LAST_QUARTER},
+	{"이번년도", PK_THIS_YEAR},
+	{"처음부터", PK_ALL},
+	{"엊그저께", PK_DAY_BEFORE},
+	{"엊그제", PK_DAY_BEFORE},
+	{"그저께", PK_DAY_BEFORE},
+	{"어저께", PK_YESTERDAY},
+	{"이번주", PK_THIS_WEEK},
+	{"요번주", PK_THIS_WEEK},
+	{"지난주", PK_LAST_WEEK},
+	{"저번주", PK_LAST_WEEK},
+	{"이번달", PK_THIS_MONTH},
+	{"요번달", PK_THIS_MONTH},
+	{"지난달", PK_LAST_MONTH},
+	{"저번달", PK_LAST_MONTH},
+	{"금분기", PK_THIS_QUARTER},
+	{"전분기", PK_LAST_QUARTER},
+	{"지난해", PK_LAST_YEAR},
+	{"전기간", PK_ALL},
+	{"그제", PK_DAY_BEFORE},
+	{"오늘", PK_TODAY},
+	{"금일", PK_TODAY},
+	{"어제", PK_YESTERDAY},
+	{"전일", PK_YESTERDAY},
+	{"금주", PK_THIS_WEEK},
+	{"전주", PK_LAST_WEEK},
+	{"이달", PK_THIS_MONTH},
+	{"금월", PK_THIS_MONTH},
+	{"당월", PK_THIS_MONTH},
+	{"전월", PK_LAST_MONTH},
+	{"전달", PK_LAST_MONTH},
+	{"올해", PK_THIS_YEAR},
+	{"금년", PK_THIS_YEAR},
+	{"작년", PK_LAST_YEAR},
+	{"전년", PK_LAST_YEAR},
+	{"전체", PK_ALL},
+	{"전부", PK_ALL},
+	{"모든", PK_ALL},
+	{"모두", PK_ALL},
+};
+
+/* The days [FROM, TO] of period K on TODAY's calendar, and its canonical
+ * name when it has one (NULL: a range). */
+static const char *
+pk_range(enum pk k, long t, long *from, long *to)
+{
+	int y, m, d;
+
+	civil_from_days(t, &y, &m, &d);
+	switch (k) {
+	case PK_TODAY:
+		*from = *to = t;
+		return "today";
+	case PK_YESTERDAY:
+		*from = *to = t - 1;
+		return "yesterday";
+	case PK_DAY_BEFORE:
+		*from = *to = t - 2;
+		return NULL;
+	case PK_THIS_WEEK:
+		*from = monday_of(t);
+		*to = t;
+		return "this_week";
+	case PK_WEEK_BEFORE:
+		*from = monday_of(t) - 14;
+		*to = monday_of(t) - 8;
+		return NULL;
+	case PK_LAST_WEEKEND: /* the Saturday and Sunday before this week */
+		*from = monday_of(t) - 2;
+		*to = monday_of(t) - 1;
+		return NULL;
+	case PK_LAST_WEEK:
+		*from = monday_of(t) - 7;
+		*to = monday_of(t) - 1;
+		return "last_week";
+	case PK_THIS_MONTH:
+		*from = days_from_civil(y, m, 1);
+		*to = t;
+		return "this_month";
+	case PK_MONTH_BEFORE:
+		*from = add_months(days_from_civil(y, m, 1), -2);
+		*to = add_months(*from, 1) - 1;
+		return NULL;
+	case PK_LAST_MONTH:
+		*from = add_months(days_from_civil(y, m, 1), -1);
+		*to = days_from_civil(y, m, 1) - 1;
+		return "last_month";
+	case PK_THIS_QUARTER:
+		*from = days_from_civil(y, (m - 1) / 3 * 3 + 1, 1);
+		*to = t;
+		return NULL;
+	case PK_LAST_QUARTER:
+		*from = add_months(days_from_civil(y, (m - 1) / 3 * 3 + 1, 1), -3);
+		*to = add_months(*from, 3) - 1;
+		return NULL;
+	case PK_THIS_YEAR:
+		*from = days_from_civil(y, 1, 1);
+		*to = t;
+		return NULL;
+	case PK_LAST_YEAR:
+		*from = days_from_civil(y - 1, 1, 1);
+		*to = days_from_civil(y - 1, 12, 31);
+		return NULL;
+	case PK_ALL:
+		*from = *to = t;
+		return "all";
+	}
+	return NULL;
 }
 
 static bot_err
 canon_period(const char *s, time_t now, char *out, size_t outlen)
 {
-	static const char *const today[] = {"오늘", "금일", "today", NULL};
-	static const char *const yesterday[] = {"어제", "어저께", "전일", "yesterday", NULL};
-	static const char *const this_week[] = {"이번주", "금주", "thisweek", NULL};
-	static const char *const last_week[] = {"지난주", "저번주", "전주", "lastweek",
-						"previousweek", NULL};
-	static const char *const this_month[] = {"이번달", "금월", "당월", "thismonth", NULL};
-	static const char *const last_month[] = {"지난달", "저번달", "전월", "전달", "lastmonth",
-						 "previousmonth", NULL};
-	static const char *const all[] = {"전체", "전부", "모든", "모두", "전기간", "처음부터",
-					  "all", "entire", "everything", "whole", NULL};
-	long today_n = seoul_today(now);
-	int span = relative_span(s);
+	long t = seoul_today(now), from = 0, to = 0;
+	const char *name = NULL;
+	enum span_unit unit;
+	int span = relative_span(s, &unit), found = 0, all = 0;
 
+	if (span > 0 && unit == SPAN_MONTHS) {
+		/* One month is the admin centre's "last 30 days"; more are
+		 * calendar months to today, not 30-day blocks: 20 November
+		 * less three months is 20 August. */
+		if (span == 1)
+			return put_str("last_30_days", out, outlen);
+		return put_range(add_months(t, -span), t, out, outlen);
+	}
 	if (span == 7)
 		return put_str("last_7_days", out, outlen);
 	if (span == 14)
@@ -402,24 +723,47 @@ canon_period(const char *s, time_t now, char *out, size_t outlen)
 	if (span == 30)
 		return put_str("last_30_days", out, outlen);
 	if (span > 0)
-		return put_range(today_n - span + 1, today_n, out, outlen);
+		return put_range(t - span + 1, t, out, outlen);
 	if (explicit_range(s, now, out, outlen) == BOT_OK)
 		return BOT_OK;
-	if (has_any(s, today))
-		return put_str("today", out, outlen);
-	if (has_any(s, yesterday))
-		return put_str("yesterday", out, outlen);
-	if (has_any(s, this_week))
-		return put_str("this_week", out, outlen);
-	if (has_any(s, last_week))
-		return put_str("last_week", out, outlen);
-	if (has_any(s, this_month))
-		return put_str("this_month", out, outlen);
-	if (has_any(s, last_month))
-		return put_str("last_month", out, outlen);
-	if (has_any(s, all))
-		return put_str("all", out, outlen);
-	return BOT_ERR_NOT_FOUND;
+	/* "이번 주 전체": all of that period, not all time; ALL counts only
+	 * alone */
+	for (const char *p = s; *p;) {
+		size_t i, n = 0;
+
+		for (i = 0; i < sizeof(period_words) / sizeof(period_words[0]); i++) {
+			n = strlen(period_words[i].w);
+			if (!strncmp(p, period_words[i].w, n))
+				break;
+		}
+		if (i == sizeof(period_words) / sizeof(period_words[0])) {
+			p++;
+			continue;
+		}
+		p += n;
+		if (period_words[i].k == PK_ALL) {
+			all = 1;
+			continue;
+		}
+		long f, e;
+		const char *nm = pk_range(period_words[i].k, t, &f, &e);
+
+		if (!found) {
+			from = f;
+			to = e;
+			name = nm;
+		} else {
+			from = f < from ? f : from;
+			to = e > to ? e : to;
+			name = NULL;
+		}
+		found++;
+	}
+	if (!found)
+		return all ? put_str("all", out, outlen) : BOT_ERR_NOT_FOUND;
+	if (found == 1 && name)
+		return put_str(name, out, outlen);
+	return put_range(from, to, out, outlen);
 }
 
 /* ---- tax invoice month ---- */
@@ -539,6 +883,18 @@ slot_canonicalize(slot_canon canon, const char *text, size_t len, time_t now, ch
 		out[len] = '\0';
 		return len ? BOT_OK : BOT_ERR_NOT_FOUND;
 	}
+		if (canon == SLOT_CANON_PERIOD) {
+		/* English month names are read before the spaces go:
+		 * "to oct 15" is not "tooct15" */
+		char e[COMPACT_MAX];
+		size_t n = len < COMPACT_MAX - 1 ? len : COMPACT_MAX - 1;
+
+		memcpy(s, text, n);
+		s[n] = '\0';
+		english_dates(s, e);
+		compact(e, strlen(e), s);
+		return canon_period(s, now, out, outlen);
+	}
 	compact(text, len, s);
 	switch (canon) {
 	case SLOT_CANON_PERIOD:
@@ -551,4 +907,89 @@ slot_canonicalize(slot_canon canon, const char *text, size_t len, time_t now, ch
 		break;
 	}
 	return BOT_ERR_NOT_FOUND;
+}
+
+/* ---- periods relative to the one before ---- */
+
+/* The days of canonical period P (as slot_canonicalize writes it). */
+static int
+period_days(const char *p, time_t now, long *from, long *to)
+{
+	static const struct {
+		const char *name;
+		enum pk k;
+	} names[] = {
+		{"today", PK_TODAY},	     {"yesterday", PK_YESTERDAY},   {"this_week", PK_THIS_WEEK},
+		{"last_week", PK_LAST_WEEK}, {"this_month", PK_THIS_MONTH}, {"last_month", PK_LAST_MONTH},
+	};
+	long t = seoul_today(now);
+	int y1, m1, d1, y2, m2, d2, n = 0;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(p, names[i].name)) {
+			pk_range(names[i].k, t, from, to);
+			return 1;
+		}
+	}
+	if (!strncmp(p, "last_", 5) && sscanf(p + 5, "%d_days%n", &y1, &n) == 1 && !p[5 + n]) {
+		*from = t - y1 + 1;
+		*to = t;
+		return 1;
+	}
+	if (sscanf(p, "%4d-%2d-%2d..%4d-%2d-%2d", &y1, &m1, &d1, &y2, &m2, &d2) == 6 &&
+	    valid_date(y1, m1, d1) && valid_date(y2, m2, d2)) {
+		*from = days_from_civil(y1, m1, d1);
+		*to = days_from_civil(y2, m2, d2);
+		return 1;
+	}
+	return 0;
+}
+
+bot_err
+slot_period_relative(const char *text, size_t len, const char *prev, time_t now, char *out,
+		     size_t outlen)
+{
+	static const char *const before_week[] = {"그전주", "그이전주", "전주는", "theweekbefore",
+						  "weekbeforethat", "previousweek", NULL};
+	static const char *const before_month[] = {"그전달", "그이전달", "그전월", "themonthbefore",
+						   "monthbeforethat", NULL};
+	static const char *const before_day[] = {"그전날", "그전일", "thedaybefore", "daybeforethat",
+						 NULL};
+	static const char *const before_any[] = {"그전", "그이전", "beforethat", NULL};
+	char s[COMPACT_MAX];
+	long from, to;
+	int y, m, d;
+
+	if (!text || !prev || !out || !outlen || !period_days(prev, now, &from, &to))
+		return BOT_ERR_NOT_FOUND;
+	compact(text, len, s);
+	if (has_any(s, before_week))
+		return put_range(from - 7, to - 7 < from - 1 ? to - 7 : from - 1, out, outlen);
+	if (has_any(s, before_month)) {
+		civil_from_days(from, &y, &m, &d);
+		long f = add_months(days_from_civil(y, m, 1), -1);
+		return put_range(f, add_months(f, 1) - 1, out, outlen);
+	}
+	if (has_any(s, before_day))
+		return put_range(from - 1, from - 1, out, outlen);
+	if (has_any(s, before_any)) {
+		/* the span just before, as long as the one before */
+		return put_range(from - (to - from + 1), from - 1, out, outlen);
+	}
+	/* "1일부터 10일까지도요": days of the month asked about before,
+	 * when the text says no period of its own */
+	{
+		int y2, m2, d2;
+		char buf[COMPACT_MAX + 16];
+
+		if (canon_period(s, now, buf, sizeof(buf)) == BOT_OK)
+			return BOT_ERR_NOT_FOUND;
+
+		civil_from_days(from, &y, &m, &d);
+		civil_from_days(to, &y2, &m2, &d2);
+		if (y != y2 || m != m2 || strstr(s, "월") || !strstr(s, "일"))
+			return BOT_ERR_NOT_FOUND;
+		snprintf(buf, sizeof(buf), "%d년%d월%s", y, m, s);
+		return explicit_range(buf, now, out, outlen);
+	}
 }

@@ -2,7 +2,11 @@
  * NFKC, case folded, single spaces) into the canonical value answers use.
  *   period      today, yesterday, this_week, last_week, last_7_days,
  *               last_14_days, last_30_days, this_month, last_month, all, or
- *               "YYYY-MM-DD..YYYY-MM-DD"
+ *               "YYYY-MM-DD..YYYY-MM-DD": "최근 일주일"/"지난 일주일" is
+ *               last_7_days, "최근 이주" last_14_days, "그저께" that one day,
+ *               "지난 3개월" three calendar months to today (20 August to
+ *               20 November), "그저께랑 어제" both days, and the same in
+ *               English ("past week", "last 3 months", "since october 15")
  *   month       "YYYY-MM" (tax invoice month)
  *   card_last4  four digits
  * Relative dates resolve against NOW on the Asia/Seoul calendar (UTC+9, no
@@ -33,5 +37,12 @@ bot_err slot_canon_parse(const char *name, slot_canon *out);
  * then left out rather than guessed), BOT_ERR_LIMIT when OUT is too small. */
 bot_err slot_canonicalize(slot_canon canon, const char *text, size_t len, time_t now, char *out,
 			  size_t outlen);
+
+/* A period said relative to the one asked about before, PREV (canonical):
+ * "그 전 주도요" (the week before), "그 전 달", "그 전날", "before that", or
+ * bare days of the same month ("1일부터 10일까지도요"). Writes the new
+ * canonical value into OUT; BOT_ERR_NOT_FOUND when TEXT says none of these. */
+bot_err slot_period_relative(const char *text, size_t len, const char *prev, time_t now,
+			     char *out, size_t outlen);
 
 #endif

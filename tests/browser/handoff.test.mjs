@@ -1,6 +1,6 @@
 // The whole customer journey in real headless Chromium: the widget answers a
-// free-cash question from the database, hands over after two questions it
-// cannot answer, an agent (a second, separate browser) claims the
+// free-cash question from the database, offers a person after two questions
+// it cannot answer and hands over when the customer taps it, an agent (a second, separate browser) claims the
 // conversation in the console, sees the bot transcript and replies; the
 // customer sees the reply with the agent's name; the agent resolves, the
 // customer rates, and the rating is stored. A reload in the middle loses
@@ -77,8 +77,16 @@ test('customer asks, is handed over, an agent claims, replies and resolves, the 
   await console_.waitForSelector('#qempty:not([hidden])');
   assert.match(await console_.locator('.bar').innerText(), /김지수/);
 
-  // 3. Out of scope twice: handed over, queue position and wait shown.
+  // 3. Out of scope twice: a person is offered (first) and the customer
+  // taps it: handed over, queue position and wait shown.
   await ask(page, OUT_OF_SCOPE + ' 왜 그런가요');
+  assert.equal(await page.getAttribute('.botd-chat', 'data-state'), 'bot', 'not queued without asking');
+  assert.match(await page.locator('.botd-bot').last().innerText(), /상담직원에게 연결해 드릴까요/);
+  const offer = chips.first();
+  assert.equal(await offer.innerText(), '상담직원 연결');
+  const beforeTap = (await seqs(page)).length;
+  await offer.click();
+  await page.waitForFunction((n) => document.querySelectorAll('.botd-log [data-seq]').length >= n + 2, beforeTap);
   await page.waitForSelector('.botd-queue:not([hidden])');
   const queueText = await page.locator('.botd-queue').innerText();
   assert.match(queueText, /1번째/);
@@ -89,7 +97,7 @@ test('customer asks, is handed over, an agent claims, replies and resolves, the 
 
   // 4. Reload while queued: nothing lost, nothing duplicated, still queued.
   const beforeReload = await seqs(page);
-  assert.deepEqual(beforeReload, [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(beforeReload, [1, 2, 3, 4, 5, 6, 7, 8]);
   await page.reload();
   await page.waitForSelector('.botd-chat[data-conn="online"]');
   assert.deepEqual(await seqs(page), beforeReload);
@@ -100,13 +108,14 @@ test('customer asks, is handed over, an agent claims, replies and resolves, the 
   await item.waitFor();
   assert.match(await item.innerText(), /김민준/);
   assert.match(await item.innerText(), /봇이 이해 못함/);
-  assert.match(await item.innerText(), new RegExp(OUT_OF_SCOPE));
+  // the preview is the customer's last message: here the tapped offer
+  assert.match(await item.innerText(), /상담직원 연결/);
   assert.match(await item.locator('.wait').innerText(), /\d+초|\d+분/);
   await item.getByRole('button', { name: /가져오기/ }).click();
 
   // the transcript of the bot conversation, in Seoul time, and the context
   await console_.waitForSelector('.tab[aria-selected="true"]');
-  await console_.waitForSelector('#transcript .msg[data-seq="6"]');
+  await console_.waitForSelector('#transcript .msg[data-seq="8"]');
   const transcript = await console_.locator('#transcript').innerText();
   assert.ok(transcript.includes('무상캐시 얼마 남았나요?'));
   assert.ok(transcript.includes(won(total)), 'bot answer is in the transcript');
@@ -131,10 +140,10 @@ test('customer asks, is handed over, an agent claims, replies and resolves, the 
   assert.equal(notes, 1);
   await console_.getByLabel('고객에게 보낼 답변').fill('안녕하세요, 김지수입니다. 반려 사유를 확인해 드릴게요.');
   await console_.keyboard.press('Enter');
-  await console_.waitForSelector('#transcript .from-agent[data-seq="7"]');
+  await console_.waitForSelector('#transcript .from-agent[data-seq="9"]');
 
   // the customer sees the reply with the agent's name, and no note
-  const agentBubble = page.locator('.botd-agent[data-seq="7"]');
+  const agentBubble = page.locator('.botd-agent[data-seq="9"]');
   await agentBubble.waitFor();
   assert.match(await agentBubble.innerText(), /김지수/);
   assert.match(await agentBubble.innerText(), /반려 사유를 확인해 드릴게요/);
@@ -143,12 +152,12 @@ test('customer asks, is handed over, an agent claims, replies and resolves, the 
   // the customer answers; the agent sees it
   await page.getByLabel('보낼 메시지').fill('네 부탁드려요');
   await page.keyboard.press('Enter');
-  await console_.waitForSelector('#transcript .from-customer[data-seq="8"]');
+  await console_.waitForSelector('#transcript .from-customer[data-seq="10"]');
 
   // 7. Reload while talking to the agent: still nothing lost or duplicated.
-  await page.waitForSelector('.botd-customer[data-seq="8"]');
+  await page.waitForSelector('.botd-customer[data-seq="10"]');
   const mid = await seqs(page);
-  assert.deepEqual(mid, [1, 2, 3, 4, 5, 6, 7, 8]);
+  assert.deepEqual(mid, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   await page.reload();
   await page.waitForSelector('.botd-chat[data-conn="online"]');
   assert.deepEqual(await seqs(page), mid);

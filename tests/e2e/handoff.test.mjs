@@ -50,13 +50,23 @@ describe('escalation paths', () => {
     await c.close();
   });
 
-  test('two questions not understood: a rephrase prompt, then the queue', async () => {
+  test('two questions not understood: a rephrase prompt, then an offer of a person, queued only on a tap', async () => {
     const c = await customer(2);
     const first = await c.ask('광고 소재 심사가 반려됐어요');
     assert.equal(first.reply.intent, null);
     assert.ok(first.reply.quick_replies.length >= 2, 'suggestions offered');
     assert.ok(first.reply.quick_replies.some((q) => q.value === 'agent'));
-    const { queued } = await escalate(c, '타겟 설정은 어떻게 하나요');
+    // The second miss asks before queuing: a person first, and how to rephrase.
+    const second = await c.ask('타겟 설정은 어떻게 하나요');
+    assert.equal(second.reply.intent, null);
+    assert.equal(second.reply.quick_replies[0].value, 'agent');
+    assert.match(second.reply.text, /상담직원/);
+    assert.deepEqual(sql(botd.db, `SELECT reason FROM handoffs WHERE conversation_id='${c.conv}'`), []);
+    assert.equal(sql(botd.db, `SELECT state FROM conversations WHERE id='${c.conv}'`)[0].state, 'bot');
+    // Tapping it queues the conversation, for not being understood.
+    c.send({ type: 'message', id: 'offer', text: second.reply.quick_replies[0].label, value: 'agent' });
+    await c.next((f) => f.type === 'ack' && f.id === 'offer');
+    const queued = await c.next('queued');
     assert.ok(queued.position >= 1);
     assert.equal(sql(botd.db, `SELECT reason FROM handoffs WHERE conversation_id='${c.conv}'`)[0].reason, 'not_understood');
     await c.close();

@@ -127,8 +127,21 @@ test_language_follows_question(void **state)
 	dialog_result_clear(&res);
 }
 
+static int
+has_value(const json_t *qr, const char *value)
+{
+	for (size_t i = 0; i < json_array_size(qr); i++) {
+		if (!strcmp(json_string_value(json_object_get(json_array_get(qr, i), "value")), value))
+			return 1;
+	}
+	return 0;
+}
+
+/* Two misses in a row: the bot offers a person (and a way to rephrase)
+ * instead of queuing without asking; the queue only when the customer
+ * taps the offer. */
 static void
-test_two_misses_escalate(void **state)
+test_two_misses_offer_agent(void **state)
 {
 	fixture *f = *state;
 	store_conversation c, g;
@@ -143,22 +156,37 @@ test_two_misses_escalate(void **state)
 	assert_string_equal(res.intent, "");
 	/* Suggestions, with a way to a person. */
 	json_t *qr = res.replies[0].quick_replies;
-	assert_true(json_array_size(qr) >= 1);
-	int has_agent = 0;
-	for (size_t i = 0; i < json_array_size(qr); i++)
-		has_agent |= !strcmp(
-		    json_string_value(json_object_get(json_array_get(qr, i), "value")), "agent");
-	assert_true(has_agent);
+	assert_true(json_array_size(qr) >= 2);
+	assert_true(has_value(qr, "agent"));
 	dialog_result_clear(&res);
 	assert_int_equal(c.misses, 1);
 	assert_int_equal(store_queue_position(f->st, c.id, &pos), BOT_ERR_NOT_FOUND);
 
-	assert_int_equal(turn(f, &c, "m-2", "asdf ghjk", NULL, &res), BOT_OK);
+	assert_int_equal(turn(f, &c, "m-2", "ㅁㄴㅇㄹ ㅁㄴㅇㄹ", NULL, &res), BOT_OK);
+	assert_null(res.escalated);
+	assert_true(res.not_understood);
+	assert_int_equal(res.n_replies, 1);
+	/* The offer of a person comes first, and nothing is queued yet. */
+	qr = res.replies[0].quick_replies;
+	assert_string_equal(json_string_value(json_object_get(json_array_get(qr, 0), "value")),
+			    "agent");
+	assert_non_null(strstr(res.replies[0].text, "상담직원"));
+	dialog_result_clear(&res);
+	assert_int_equal(store_queue_position(f->st, c.id, &pos), BOT_ERR_NOT_FOUND);
+	assert_int_equal(store_conversation_get(f->st, c.id, &g), BOT_OK);
+	assert_string_equal(conv_state_name(g.state), "bot");
+
+	/* A third miss offers again. */
+	assert_int_equal(turn(f, &c, "m-3", "zzz yyy", NULL, &res), BOT_OK);
+	assert_null(res.escalated);
+	assert_true(has_value(res.replies[0].quick_replies, "agent"));
+	dialog_result_clear(&res);
+
+	/* The customer takes the offer: queued, for not being understood. */
+	assert_int_equal(turn(f, &c, "m-4", "상담직원 연결", "agent", &res), BOT_OK);
 	assert_non_null(res.escalated);
 	assert_string_equal(res.escalated, "not_understood");
-	assert_int_equal(res.n_replies, 1);
 	dialog_result_clear(&res);
-	/* A handoffs row is waiting, and the conversation is queued. */
 	assert_int_equal(store_queue_position(f->st, c.id, &pos), BOT_OK);
 	assert_int_equal(pos, 1);
 	assert_int_equal(store_conversation_get(f->st, c.id, &g), BOT_OK);
@@ -169,10 +197,144 @@ test_two_misses_escalate(void **state)
 	store_queue_list_clear(&q);
 
 	/* From now on the messages are for the agent; the bot stays silent. */
-	assert_int_equal(turn(f, &c, "m-3", "무상캐시 얼마 남았어요?", NULL, &res), BOT_OK);
+	assert_int_equal(turn(f, &c, "m-5", "무상캐시 얼마 남았어요?", NULL, &res), BOT_OK);
 	assert_true(res.for_agent);
 	assert_int_equal(res.n_replies, 0);
 	assert_true(res.customer_seq > 0);
+	dialog_result_clear(&res);
+}
+
+/* The learned model's guess is only offered: "혹시 이 문의이신가요?" with the
+ * guess and a person; the answer comes when the customer taps the guess. */
+static void
+test_did_you_mean(void **state)
+{
+	fixture *f = *state;
+	store_conversation c;
+	new_conv(f, 1, &c);
+	dialog_result res;
+	assert_int_equal(turn(f, &c, "y-1", "무상캐시요", NULL, &res), BOT_OK);
+	assert_true(res.not_understood);
+	assert_string_equal(res.intent, "");
+	assert_int_equal(res.n_replies, 1);
+	assert_string_equal(res.replies[0].intent, "");
+	assert_non_null(strstr(res.replies[0].text, "혹시 이 문의이신가요?"));
+	json_t *qr = res.replies[0].quick_replies;
+	assert_true(has_value(qr, "intent:free_cash_status"));
+	assert_true(has_value(qr, "agent"));
+	dialog_result_clear(&res);
+	assert_int_equal(c.misses, 1);
+	assert_int_equal(turn(f, &c, "y-2", "무상캐시 상태", "intent:free_cash_status", &res),
+			 BOT_OK);
+	assert_false(res.not_understood);
+	assert_string_equal(res.intent, "free_cash_status");
+	assert_string_equal(res.replies[0].intent, "free_cash_status");
+	dialog_result_clear(&res);
+	assert_int_equal(c.misses, 0);
+}
+
+/* Two topics in one message: both answered, in the order asked. */
+static void
+test_two_topics(void **state)
+{
+	fixture *f = *state;
+	store_conversation c;
+	new_conv(f, 1, &c);
+	dialog_result res;
+	assert_int_equal(turn(f, &c, "t-1", "무상캐시 남은 거랑 세금계산서 실패 사유 둘 다 알려주세요",
+			      NULL, &res),
+			 BOT_OK);
+	assert_int_equal(res.n_replies, 2);
+	assert_string_equal(res.intent, "free_cash_status");
+	assert_string_equal(res.replies[0].intent, "free_cash_status");
+	assert_string_equal(res.replies[1].intent, "tax_invoice_failed");
+	dialog_result_clear(&res);
+
+	/* A member with two accounts chooses one first; then both answers. */
+	new_conv(f, 3, &c);
+	assert_int_equal(turn(f, &c, "t-2", "무상캐시 남은 거랑 세금계산서 실패 사유 둘 다 알려주세요",
+			      NULL, &res),
+			 BOT_OK);
+	assert_int_equal(res.n_replies, 1);
+	assert_true(has_value(res.replies[0].quick_replies, "account:103"));
+	dialog_result_clear(&res);
+	assert_non_null(strstr(c.pending, "tax_invoice_failed"));
+	assert_int_equal(turn(f, &c, "t-3", "광고계정", "account:103", &res), BOT_OK);
+	assert_int_equal(res.n_replies, 2);
+	assert_string_equal(res.replies[0].intent, "free_cash_status");
+	assert_string_equal(res.replies[1].intent, "tax_invoice_failed");
+	dialog_result_clear(&res);
+	assert_string_equal(c.pending, "");
+}
+
+/* The slots a stored reply of CONV says it answered with. */
+static int
+last_slots_cb(void *p, const store_message *m)
+{
+	json_t **out = p;
+	if (strcmp(m->sender, "bot") || !m->intent)
+		return 0;
+	json_t *meta = m->meta ? json_loads(m->meta, 0, NULL) : NULL;
+	json_decref(*out);
+	*out = json_incref(json_object_get(meta, "slots"));
+	json_decref(meta);
+	return 0;
+}
+
+static const char *
+last_period(fixture *f, const store_conversation *c, char *buf, size_t len)
+{
+	json_t *slots = NULL;
+	assert_int_equal(store_messages_after(f->st, c->id, 0, last_slots_cb, &slots), BOT_OK);
+	snprintf(buf, len, "%s", json_string_value(json_object_get(slots, "period")) ?: "");
+	json_decref(slots);
+	return buf;
+}
+
+/* A follow-up keeps the intent with the new slot; a correction switches;
+ * another account asks which one. */
+static void
+test_followups(void **state)
+{
+	fixture *f = *state;
+	store_conversation c;
+	char period[64];
+	new_conv(f, 1, &c);
+	dialog_result res;
+	assert_int_equal(turn(f, &c, "f-1", "지난달 충전 내역 보여줘", NULL, &res), BOT_OK);
+	assert_string_equal(res.intent, "charge_refund_history");
+	dialog_result_clear(&res);
+	assert_string_equal(last_period(f, &c, period, sizeof(period)), "last_month");
+	assert_int_equal(turn(f, &c, "f-2", "그럼 이번 달은요?", NULL, &res), BOT_OK);
+	assert_string_equal(res.intent, "charge_refund_history");
+	assert_false(res.not_understood);
+	dialog_result_clear(&res);
+	assert_string_equal(last_period(f, &c, period, sizeof(period)), "this_month");
+	assert_int_equal(turn(f, &c, "f-3", "what about last week?", NULL, &res), BOT_OK);
+	assert_string_equal(res.intent, "charge_refund_history");
+	dialog_result_clear(&res);
+	assert_string_equal(last_period(f, &c, period, sizeof(period)), "last_week");
+
+	/* a correction: the question before, the other way */
+	new_conv(f, 1, &c);
+	assert_int_equal(turn(f, &c, "k-1", "세금계산서 발행 실패 사유가 뭐예요", NULL, &res), BOT_OK);
+	assert_string_equal(res.intent, "tax_invoice_failed");
+	dialog_result_clear(&res);
+	assert_int_equal(turn(f, &c, "k-2", "아니 실패 말고 수정발행이요", NULL, &res), BOT_OK);
+	assert_string_equal(res.intent, "tax_invoice_reissue");
+	dialog_result_clear(&res);
+
+	/* another account: a member with two is asked which */
+	new_conv(f, 3, &c);
+	assert_int_equal(turn(f, &c, "o-1", "무상캐시 얼마 남았어요", NULL, &res), BOT_OK);
+	dialog_result_clear(&res);
+	assert_int_equal(turn(f, &c, "o-2", "광고계정", "account:103", &res), BOT_OK);
+	assert_string_equal(res.replies[0].intent, "free_cash_status");
+	dialog_result_clear(&res);
+	assert_int_equal(c.account_id, 103);
+	assert_int_equal(turn(f, &c, "o-3", "다른 계정은요?", NULL, &res), BOT_OK);
+	assert_string_equal(res.intent, "free_cash_status");
+	assert_true(has_value(res.replies[0].quick_replies, "account:104"));
 	dialog_result_clear(&res);
 }
 
@@ -410,19 +572,22 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_greeting, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_language_follows_question, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_two_misses_escalate, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_understood_turn_resets_misses, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_agent_request, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_escalation_outside_hours, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_foreign_account_refused, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_pending_question_answered_after_choice, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_rating_value_without_handoff, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_rating_after_resolve, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_requeued_event, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_unknown_values_are_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_greeting, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_language_follows_question, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_misses_offer_agent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_did_you_mean, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_topics, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_followups, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_understood_turn_resets_misses, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_agent_request, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_escalation_outside_hours, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_foreign_account_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pending_question_answered_after_choice, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_rating_value_without_handoff, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rating_after_resolve, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_requeued_event, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_values_are_text, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -111,22 +111,36 @@ test_basic(void **state)
 			    "tax_invoice_failed");
 }
 
+/* Two topics in one message are both kept, the first asked first. */
 static void
-test_clarify(void **state)
+test_two_topics(void **state)
 {
 	intent_result r;
-	int i, a = 0, b = 0;
+	const char *t = "가상계좌 재발급하고 세금계산서 재발행도 필요해요";
 
-	classify_len("가상계좌 재발급하고 세금계산서 재발행도 필요해요",
-		     strlen("가상계좌 재발급하고 세금계산서 재발행도 필요해요"), NULL, 0, &r);
-	assert_null(r.intent);
-	assert_int_equal(r.clarify, 1);
-	assert_true(r.n_candidates >= 2);
-	for (i = 0; i < r.n_candidates; i++) {
-		a |= !strcmp(r.candidates[i], "virtual_account_reissue");
-		b |= !strcmp(r.candidates[i], "tax_invoice_reissue");
-	}
-	assert_true(a && b);
+	assert_int_equal(intent_classify(set, t, strlen(t), NOW, &r), BOT_OK);
+	assert_string_equal(r.intent, "virtual_account_reissue");
+	assert_non_null(r.also);
+	assert_string_equal(r.also, "tax_invoice_reissue");
+	assert_int_equal(r.clarify, 0);
+	intent_result_clear(&r);
+	t = "무상캐시 남은 거랑 세금계산서 실패 사유 둘 다 알려주세요";
+	assert_int_equal(intent_classify(set, t, strlen(t), NOW, &r), BOT_OK);
+	assert_string_equal(r.intent, "free_cash_status");
+	assert_string_equal(r.also, "tax_invoice_failed");
+	intent_result_clear(&r);
+	/* a cause and its effect, in the order told */
+	t = "자동결제 카드가 휴면이라서 결제가 실패했어요";
+	assert_int_equal(intent_classify(set, t, strlen(t), NOW, &r), BOT_OK);
+	assert_string_equal(r.intent, "card_dormant");
+	assert_string_equal(r.also, "autopay_failure");
+	intent_result_clear(&r);
+	/* one topic: no second */
+	t = "세금계산서 발행 실패 사유가 뭔가요";
+	assert_int_equal(intent_classify(set, t, strlen(t), NOW, &r), BOT_OK);
+	assert_string_equal(r.intent, "tax_invoice_failed");
+	assert_null(r.also);
+	assert_null(r.also_slots);
 	intent_result_clear(&r);
 }
 
@@ -224,7 +238,7 @@ test_hostile_input(void **state)
 	assert_string_equal(classify_len(big, n, NULL, 0, NULL), "null");
 	free(big);
 	/* NUL inside the text: only LEN counts */
-	assert_string_equal(classify_len("무상캐시\0zzz", 16, NULL, 0, NULL), "free_cash_status");
+	assert_string_equal(classify_len("무상캐시 잔액\0zzz", 23, NULL, 0, NULL), "free_cash_status");
 	assert_int_equal(intent_classify(set, NULL, 3, NOW, &(intent_result){0}), BOT_ERR_INVAL);
 }
 
@@ -245,6 +259,11 @@ write_intent(char *dir, const char *id, const char *patterns)
 		"\"patterns\":%s,\"examples\":[\"x\"],\"near_misses\":[]}",
 		id, patterns);
 	fclose(f);
+	snprintf(path, sizeof(path), "%s/lexicon.json", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "{\"concepts\":{\"X\":[\"x\"]}}");
+	fclose(f);
 }
 
 static void
@@ -253,6 +272,8 @@ remove_dir(const char *dir, const char *id)
 	char path[512];
 
 	snprintf(path, sizeof(path), "%s/%s.json", dir, id);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/lexicon.json", dir);
 	unlink(path);
 	rmdir(dir);
 }
@@ -297,14 +318,76 @@ test_bad_files(void **state)
 			 BOT_ERR_IO);
 }
 
+/* MSG read after PREV (classified on its own first): the intent id or
+ * "null", and the period slot into PERIOD. */
+static const char *
+in_context(const char *prev, const char *msg, char *period, size_t plen, int *via)
+{
+	intent_result p, r;
+	intent_context ctx = {0};
+	static char id[64];
+
+	assert_int_equal(intent_classify(set, prev, strlen(prev), NOW, &p), BOT_OK);
+	assert_non_null(p.intent);
+	ctx.intent = p.intent;
+	ctx.slots = p.slots;
+	ctx.text = prev;
+	ctx.len = strlen(prev);
+	assert_int_equal(intent_classify_ctx(set, msg, strlen(msg), NOW, &ctx, 0, &r), BOT_OK);
+	snprintf(id, sizeof(id), "%s", r.intent ? r.intent : "null");
+	snprintf(period, plen, "%s", json_string_value(json_object_get(r.slots, "period")) ?: "");
+	*via = r.via;
+	intent_result_clear(&r);
+	intent_result_clear(&p);
+	return id;
+}
+
+static void
+test_context(void **state)
+{
+	char period[SLOT_VALUE_MAX];
+	int via;
+
+	/* a follow-up keeps the intent with the new period */
+	assert_string_equal(
+	    in_context("지난주 충전 내역 보여줘", "그럼 어제는?", period, sizeof(period), &via),
+	    "charge_refund_history");
+	assert_string_equal(period, "yesterday");
+	assert_int_equal(via, INTENT_VIA_FOLLOWUP);
+	assert_string_equal(in_context("show my refunds for this month", "and last week?", period,
+	                               sizeof(period), &via),
+	                    "charge_refund_history");
+	assert_string_equal(period, "last_week");
+	/* relative to the period asked before */
+	assert_string_equal(
+	    in_context("10월 충전 내역", "그 전 달도요", period, sizeof(period), &via),
+	    "charge_refund_history");
+	assert_string_equal(period, "2026-09-01..2026-09-30");
+	/* a correction switches */
+	assert_string_equal(in_context("환불받은 내역 있나요", "아니 환불 말고 무상캐시요", period,
+	                               sizeof(period), &via),
+	                    "free_cash_status");
+	assert_int_equal(via, INTENT_VIA_CORRECTION);
+	/* what is negated was not asked before: a question of its own */
+	assert_string_equal(in_context("환불 내역 보여주세요", "쓰던 가상계좌 말고 새 계좌로",
+	                               period, sizeof(period), &via),
+	                    "virtual_account_reissue");
+	assert_int_equal(via, INTENT_VIA_TEXT);
+	/* something the previous intent does not know is not a follow-up */
+	assert_string_equal(
+	    in_context("지난주 충전 내역 보여줘", "날씨 어때요?", period, sizeof(period), &via),
+	    "null");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_loaded),	     cmocka_unit_test(test_self_check),
-		cmocka_unit_test(test_basic),	     cmocka_unit_test(test_clarify),
+		cmocka_unit_test(test_basic),	     cmocka_unit_test(test_two_topics),
 		cmocka_unit_test(test_slots),	     cmocka_unit_test(test_slot_canon),
 		cmocka_unit_test(test_hostile_input), cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_context),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
