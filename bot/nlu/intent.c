@@ -1306,7 +1306,8 @@ set_slot(json_t *slots, json_t *words, const char *name, const char *val, const 
          size_t wlen)
 {
 	json_object_set_new(slots, name, json_string(val));
-	if (words && w)
+	/* Dates typed as dates are said by the answer's own dates. */
+	if (words && w && !slot_words_dated(w, wlen))
 		json_object_set_new(words, name, json_stringn(w, wlen));
 }
 

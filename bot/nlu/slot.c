@@ -993,3 +993,41 @@ slot_period_relative(const char *text, size_t len, const char *prev, time_t now,
 		return explicit_range(buf, now, out, outlen);
 	}
 }
+
+int
+slot_words_dated(const char *words, size_t len)
+{
+	/* Longest first where one is the start of another. */
+	static const char *const fillers[] = {
+	    "부터", "까지", "에서", "사이", "년", "월", "일", "의", "september", "january",
+	    "february", "november", "december", "between", "through", "october", "august",
+	    "march", "april", "until", "july", "june", "from", "thru", "till", "sept", "and",
+	    "the", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+	    "dec", "to", "of", "on", "st", "nd", "rd", "th",
+	};
+	size_t i = 0;
+	int digits = 0;
+	while (i < len) {
+		unsigned char c = (unsigned char)words[i];
+		if (c >= '0' && c <= '9') {
+			digits = 1;
+			i++;
+			continue;
+		}
+		if (c == ' ' || c == '-' || c == '.' || c == '/' || c == '~' || c == ',' ||
+		    c == ':') {
+			i++;
+			continue;
+		}
+		size_t k, n = 0;
+		for (k = 0; k < sizeof(fillers) / sizeof(fillers[0]); k++) {
+			n = strlen(fillers[k]);
+			if (n <= len - i && !memcmp(words + i, fillers[k], n))
+				break;
+		}
+		if (k == sizeof(fillers) / sizeof(fillers[0]))
+			return 0;
+		i += n;
+	}
+	return digits;
+}

@@ -45,4 +45,10 @@ bot_err slot_canonicalize(slot_canon canon, const char *text, size_t len, time_t
 bot_err slot_period_relative(const char *text, size_t len, const char *prev, time_t now,
 			     char *out, size_t outlen);
 
+/* Whether the LEN bytes of normalised WORDS name nothing but dates: numbers,
+ * months and days and the little words between them ("2026-10-01~10-31",
+ * "10월 1일부터 15일까지", "from oct 1 to oct 15"). Such words add nothing to
+ * the dates an answer prints, unlike "지난 3개월" or "last week". */
+int slot_words_dated(const char *words, size_t len);
+
 #endif

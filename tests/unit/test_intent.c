@@ -379,6 +379,34 @@ test_context(void **state)
 	    "null");
 }
 
+/* The customer's words for a period go to the answer unless they are dates
+ * the answer prints anyway. */
+static void
+test_period_words(void **state)
+{
+	(void)state;
+	static const char *const dated[] = {"2026-10-01~2026-10-31", "10월 1일부터 15일까지",
+					    "from oct 1 to oct 15", "11/1-11/15", "2026년 9월"};
+	static const char *const said[] = {"지난 3개월", "최근 90일", "지난주", "last week",
+					   "그저께", "this month", "전체"};
+	for (size_t i = 0; i < sizeof(dated) / sizeof(dated[0]); i++)
+		assert_true(slot_words_dated(dated[i], strlen(dated[i])));
+	for (size_t i = 0; i < sizeof(said) / sizeof(said[0]); i++)
+		assert_false(slot_words_dated(said[i], strlen(said[i])));
+
+	intent_result r;
+	const char *q = "2026-10-01~2026-10-31 충전 내역";
+	assert_int_equal(intent_classify(set, q, strlen(q), NOW, &r), BOT_OK);
+	assert_string_equal(json_string_value(json_object_get(r.slots, "period")),
+			    "2026-10-01..2026-10-31");
+	assert_null(json_object_get(r.slot_words, "period"));
+	intent_result_clear(&r);
+	q = "최근 90일 충전 내역";
+	assert_int_equal(intent_classify(set, q, strlen(q), NOW, &r), BOT_OK);
+	assert_string_equal(json_string_value(json_object_get(r.slot_words, "period")), "최근 90일");
+	intent_result_clear(&r);
+}
+
 int
 main(void)
 {
@@ -387,7 +415,7 @@ main(void)
 		cmocka_unit_test(test_basic),	     cmocka_unit_test(test_two_topics),
 		cmocka_unit_test(test_slots),	     cmocka_unit_test(test_slot_canon),
 		cmocka_unit_test(test_hostile_input), cmocka_unit_test(test_bad_files),
-		cmocka_unit_test(test_context),
+		cmocka_unit_test(test_context),	     cmocka_unit_test(test_period_words),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
