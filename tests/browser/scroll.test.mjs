@@ -61,11 +61,14 @@ test('a long answer opens at its first line; cards that appear keep the newest m
   await page.waitForSelector('.botd-quick:not([hidden]) .botd-chip');
   assert.ok(fullyVisible(await placeIn(page, '.botd-bot[data-seq="4"]', '.botd-log')), 'the question above the quick replies is in view');
 
-  // Not understood again: handed over; the queue card appears above the log.
+  // Not understood again: the bot offers a person (issue 19); taking the offer
+  // hands over, and the queue card appears above the log.
   await ask(page, '광고 소재 심사가 반려됐어요 왜 그런가요');
+  await page.waitForSelector('.botd-bot[data-seq="6"]');
+  await page.locator('.botd-quick:not([hidden]) .botd-chip', { hasText: '상담직원 연결' }).click();
   await page.waitForSelector('.botd-queue:not([hidden])');
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  const last = await placeIn(page, '.botd-bot[data-seq="6"]', '.botd-log');
+  const last = await placeIn(page, '.botd-bot[data-seq="8"]', '.botd-log');
   assert.ok(fullyVisible(last), `the handoff message is in view under the queue card (${JSON.stringify(last)})`);
   await page.screenshot({ path: artifact('widget-queue-card-scroll.png') });
 
