@@ -102,9 +102,12 @@ UNIT_BINS  := $(patsubst %,$(BUILD)/tests/test_%,$(UNIT_TESTS))
 STORE_MODULES := store store_data $(patsubst bot/store/%.c,%,$(wildcard bot/store/sq_*.c)) \
 	waitq rovfs embedded_sql
 # The intent engine (bot/nlu).
-NLU_MODULES := intent normalize slot lexicon jamo learn rx
+NLU_MODULES := intent intent_file intent_hits intent_slots intent_followup intent_check \
+	normalize slot slot_dates calendar lexicon lex_index lex_words lex_load lex_match \
+	lex_clause jamo learn rx
+LEXICON_MODULES := lexicon lex_index lex_words lex_load lex_match lex_clause
 UNIT_DEPS_intent := $(filter-out intent,$(NLU_MODULES))
-UNIT_DEPS_lexicon := $(filter-out intent lexicon,$(NLU_MODULES))
+UNIT_DEPS_lexicon := $(filter-out intent intent_file intent_hits intent_slots intent_followup intent_check lexicon,$(NLU_MODULES))
 UNIT_DEPS_answer := template
 UNIT_DEPS_dialog := $(NLU_MODULES) answer queryjson template $(STORE_MODULES) hours wiring
 UNIT_DEPS_store  := $(filter-out store,$(STORE_MODULES)) queryjson
@@ -203,8 +206,7 @@ clean:
 
 # ---- intent engine benchmark (not a timed test) -----------------------------
 
-BENCH_INTENTS_OBJS := $(BUILD)/obj/intent.o $(BUILD)/obj/normalize.o $(BUILD)/obj/slot.o \
-	$(BUILD)/obj/lexicon.o $(BUILD)/obj/jamo.o $(BUILD)/obj/learn.o $(BUILD)/obj/rx.o \
+BENCH_INTENTS_OBJS := $(addprefix $(BUILD)/obj/,$(addsuffix .o,$(NLU_MODULES))) \
 	$(BUILD)/obj/err.o $(BUILD)/obj/log.o $(BUILD)/obj/clock.o $(BUILD)/obj/strbuf.o
 
 $(BUILD)/tests/bench_intents: tests/bench/bench_intents.c $(BENCH_INTENTS_OBJS) | $(BUILD)/tests

@@ -14,6 +14,7 @@
 #include "dialog.h"
 #include "gendata.h"
 #include "intent.h"
+#include "intent_check.h"
 #include "kakao.h"
 #include "log.h"
 #include "normalize.h"

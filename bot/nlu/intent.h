@@ -107,9 +107,4 @@ const json_t *intent_spec(const intent_set *set, const char *id);
 size_t intent_count(const intent_set *set);
 const char *intent_id_at(const intent_set *set, size_t i);
 
-/* Runs every example and near-miss of every intent; prints each failure to
- * stderr with what the engine saw (the concepts found, and the rule of the
- * expected intent that came nearest) and returns the number of failures. */
-int intent_self_check(const intent_set *set, time_t now);
-
 #endif

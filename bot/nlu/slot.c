@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Longer captures are cut: a period or month phrase is a few words. */
-#define COMPACT_MAX 256
-#define KST_OFFSET (9 * 3600)
+#include "calendar.h"
+#include "slot_dates.h"
+#include "slot_int.h"
 
 bot_err
 slot_canon_parse(const char *name, slot_canon *out)
@@ -31,68 +31,6 @@ slot_canon_parse(const char *name, slot_canon *out)
 		}
 	}
 	return BOT_ERR_NOT_FOUND;
-}
-
-/* ---- calendar arithmetic (proleptic Gregorian, days since 1970-01-01) ---- */
-
-static long
-days_from_civil(int y, int m, int d)
-{
-	long era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void
-civil_from_days(long z, int *y, int *m, int *d)
-{
-	long era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
-static int
-days_in_month(int y, int m)
-{
-	static const int dim[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return dim[m - 1];
-}
-
-/* Today's day number on the Seoul calendar. */
-static long
-seoul_today(time_t now)
-{
-	long long t = (long long)now + KST_OFFSET;
-
-	return (long)(t >= 0 ? t / 86400 : (t - 86399) / 86400);
-}
-
-static bot_err
-put_range(long from, long to, char *out, size_t outlen)
-{
-	int y1, m1, d1, y2, m2, d2;
-	int n;
-
-	civil_from_days(from, &y1, &m1, &d1);
-	civil_from_days(to, &y2, &m2, &d2);
-	n = snprintf(out, outlen, "%04d-%02d-%02d..%04d-%02d-%02d", y1, m1, d1, y2, m2, d2);
-	return n < 0 || (size_t)n >= outlen ? BOT_ERR_LIMIT : BOT_OK;
 }
 
 static bot_err
@@ -118,16 +56,6 @@ compact(const char *text, size_t len, char *buf)
 			buf[o++] = text[i];
 	}
 	buf[o] = '\0';
-}
-
-static int
-has_any(const char *s, const char *const *words)
-{
-	for (; *words; words++) {
-		if (strstr(s, *words))
-			return 1;
-	}
-	return 0;
 }
 
 /* ---- "최근 7일", "지난 3개월", "last 2 weeks", "past month" ---- */
@@ -264,276 +192,6 @@ relative_span(const char *s, enum span_unit *kind)
 	return 0;
 }
 
-/* Day number D moved by MONTHS calendar months, the day clamped to the
- * month's length (31 March less one month is 28 or 29 February). */
-static long
-add_months(long d, int months)
-{
-	int y, m, dd, k;
-
-	civil_from_days(d, &y, &m, &dd);
-	k = y * 12 + (m - 1) + months;
-	y = k / 12;
-	m = k % 12 + 1;
-	if (dd > days_in_month(y, m))
-		dd = days_in_month(y, m);
-	return days_from_civil(y, m, dd);
-}
-
-/* ---- explicit dates: "10월 1일부터 15일까지", "2026-10-01~2026-10-15" ---- */
-
-struct pdate {
-	int y, m, d; /* 0 = not given */
-};
-
-/* Splits S into at most two partial dates. A field that repeats or goes back
- * in Y-M-D order starts the next date ("10월 1일부터 15일까지" is
- * {m10 d1}, {d15}). Returns the number of dates found. */
-static int
-scan_dates(const char *s, struct pdate *out)
-{
-	int n = 0, order = -1;
-	struct pdate cur = {0, 0, 0};
-	const char *p = s;
-
-	while (*p && n < 2) {
-		const char *e;
-		long v;
-		int field, nd;
-
-		if (*p < '0' || *p > '9') {
-			p++;
-			continue;
-		}
-		v = strtol(p, (char **)&e, 10);
-		nd = (int)(e - p);
-		if (v > 9999) {
-			p = e;
-			continue;
-		}
-		/* Separated forms: 2026-10-01, 2026.10.1, 10/15. */
-		if ((*e == '-' || *e == '.' || *e == '/') && e[1] >= '0' && e[1] <= '9') {
-			char sep = *e;
-			long v2, v3 = 0;
-			const char *e2, *e3;
-
-			v2 = strtol(e + 1, (char **)&e2, 10);
-			if (nd == 4 && *e2 == sep && e2[1] >= '0' && e2[1] <= '9') {
-				v3 = strtol(e2 + 1, (char **)&e3, 10);
-				e2 = e3;
-			}
-			if (order >= 0) {
-				out[n++] = cur;
-				if (n == 2)
-					break;
-			}
-			if (nd == 4) {
-				cur.y = (int)v;
-				cur.m = (int)v2;
-				cur.d = (int)v3;
-			} else {
-				cur.y = 0;
-				cur.m = (int)v;
-				cur.d = (int)v2;
-			}
-			order = 2;
-			p = e2;
-			continue;
-		}
-		if (!strncmp(e, "년", strlen("년"))) {
-			field = 0;
-			e += strlen("년");
-			if (nd == 2)
-				v += 2000;
-		} else if (!strncmp(e, "월", strlen("월"))) {
-			field = 1;
-			e += strlen("월");
-		} else if (!strncmp(e, "일", strlen("일"))) {
-			field = 2;
-			e += strlen("일");
-		} else {
-			p = e;
-			continue;
-		}
-		if (field <= order) {
-			out[n++] = cur;
-			memset(&cur, 0, sizeof(cur));
-			if (n == 2)
-				break;
-		}
-		if (field == 0)
-			cur.y = (int)v;
-		else if (field == 1)
-			cur.m = (int)v;
-		else
-			cur.d = (int)v;
-		order = field;
-		p = e;
-	}
-	if (order >= 0 && n < 2)
-		out[n++] = cur;
-	return n;
-}
-
-static int
-valid_date(int y, int m, int d)
-{
-	return y >= 2000 && y <= 2100 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
-}
-
-/* Rewrites English dates in S ("oct 1 to oct 15", "october 1st",
- * "since september") into the Korean form scan_dates reads ("10월1일to10월15일"),
- * into OUT (COMPACT_MAX). */
-static void
-english_dates(const char *s, char *out)
-{
-	static const char *const names[] = {"jan", "feb", "mar", "apr", "may", "jun",
-					    "jul", "aug", "sep", "oct", "nov", "dec"};
-	size_t o = 0;
-
-	while (*s && o + 12 < COMPACT_MAX) {
-		int m = 0;
-
-		if (*s >= 'a' && *s <= 'z' && (o == 0 || out[o - 1] < 'a' || out[o - 1] > 'z')) {
-			for (int i = 0; i < 12; i++) {
-				if (!strncmp(s, names[i], 3)) {
-					m = i + 1;
-					break;
-				}
-			}
-		}
-		if (m) {
-			s += 3;
-			while (*s >= 'a' && *s <= 'z')
-				s++;
-			const char *after = s;
-			while (*s == ' ' || *s == '.')
-				s++;
-			if (!(*s >= '0' && *s <= '9'))
-				s = after;
-			o += (size_t)snprintf(out + o, COMPACT_MAX - o, "%d월", m);
-			if (*s >= '0' && *s <= '9' && !(s[1] >= '0' && s[1] <= '9' && s[2] >= '0' &&
-							 s[2] <= '9' && s[3] >= '0')) {
-				while (*s >= '0' && *s <= '9' && o + 4 < COMPACT_MAX)
-					out[o++] = *s++;
-				o += (size_t)snprintf(out + o, COMPACT_MAX - o, "일");
-				if (!strncmp(s, "st", 2) || !strncmp(s, "nd", 2) || !strncmp(s, "rd", 2) ||
-				    !strncmp(s, "th", 2))
-					s += 2;
-			}
-			continue;
-		}
-		/* "15th" */
-		if (o && out[o - 1] >= '0' && out[o - 1] <= '9' &&
-		    (!strncmp(s, "st", 2) || !strncmp(s, "nd", 2) || !strncmp(s, "rd", 2) ||
-		     !strncmp(s, "th", 2)) &&
-		    !(s[2] >= 'a' && s[2] <= 'z')) {
-			o += (size_t)snprintf(out + o, COMPACT_MAX - o, "일");
-			s += 2;
-			continue;
-		}
-		out[o++] = *s++;
-	}
-	out[o] = '\0';
-}
-
-static bot_err
-explicit_range(const char *s0, time_t now, char *out, size_t outlen)
-{
-	static const char *const since[] = {"부터", "이후", "since", "from", "after", NULL};
-	static const char *const last_month[] = {"지난달", "저번달", "전월", "전달", "lastmonth",
-						 NULL};
-	static const char *const this_month[] = {"이번달", "이달", "요번달", "금월", "당월",
-						 "thismonth", NULL};
-	char s[COMPACT_MAX];
-	struct pdate dt[2];
-	int n, ty, tm, td, y1, m1, d1, y2, m2, d2;
-	long today = seoul_today(now), from, to;
-
-		memcpy(s, s0, strlen(s0) + 1);
-	n = scan_dates(s, dt);
-	if (n == 0)
-		return BOT_ERR_NOT_FOUND;
-	civil_from_days(today, &ty, &tm, &td);
-	/* "작년 12월": the year is said in words */
-	{
-		static const char *const last_year[] = {"작년", "지난해", "전년", "lastyear", NULL};
-		static const char *const this_year[] = {"올해", "금년", "thisyear", NULL};
-		int hint = has_any(s, last_year) ? ty - 1 : has_any(s, this_year) ? ty : 0;
-
-		for (int k = 0; hint && k < n; k++) {
-			if (!dt[k].y && dt[k].m)
-				dt[k].y = hint;
-		}
-	}
-	/* "지난달 15일부터": the month is said in words */
-	if (!dt[0].m && !dt[0].y && dt[0].d) {
-		if (has_any(s, last_month))
-			dt[0].m = tm == 1 ? 12 : tm - 1, dt[0].y = tm == 1 ? ty - 1 : ty;
-		else if (has_any(s, this_month))
-			dt[0].m = tm, dt[0].y = ty;
-	}
-	if (!dt[0].m && !dt[0].y)
-		return BOT_ERR_NOT_FOUND; /* a bare day ("15일") is too vague */
-	y1 = dt[0].y ? dt[0].y : ty;
-	m1 = dt[0].m ? dt[0].m : 1;
-	if (n == 1 && has_any(s, since)) {
-		/* "10월 15일부터 (오늘까지)", "since october": to today */
-		d1 = dt[0].d ? dt[0].d : 1;
-		if (!valid_date(y1, m1, d1))
-			return BOT_ERR_NOT_FOUND;
-		from = days_from_civil(y1, m1, d1);
-		if (!dt[0].y && from > today && valid_date(y1 - 1, m1, d1))
-			from = days_from_civil(y1 - 1, m1, d1);
-		if (from > today)
-			return BOT_ERR_NOT_FOUND;
-		return put_range(from, today, out, outlen);
-	}
-	if (n == 1) {
-		y2 = y1;
-		m2 = dt[0].m ? m1 : 12;
-		d1 = dt[0].d ? dt[0].d : 1;
-		d2 = dt[0].d ? dt[0].d : (m2 >= 1 && m2 <= 12 ? days_in_month(y2, m2) : 1);
-	} else {
-		y2 = dt[1].y ? dt[1].y : y1;
-		m2 = dt[1].m ? dt[1].m : m1;
-		d1 = dt[0].d ? dt[0].d : 1;
-		d2 = dt[1].d ? dt[1].d : (m2 >= 1 && m2 <= 12 ? days_in_month(y2, m2) : 1);
-	}
-	if (!valid_date(y1, m1, d1) || !valid_date(y2, m2, d2))
-		return BOT_ERR_NOT_FOUND;
-	from = days_from_civil(y1, m1, d1);
-	to = days_from_civil(y2, m2, d2);
-	/* Without a year, people mean the most recent such date. */
-	if (!dt[0].y && from > today) {
-		y1--;
-		if (!(n == 2 && dt[1].y))
-			y2--;
-		if (!valid_date(y1, m1, d1) || !valid_date(y2, m2, d2))
-			return BOT_ERR_NOT_FOUND;
-		from = days_from_civil(y1, m1, d1);
-		to = days_from_civil(y2, m2, d2);
-	}
-	/* "12월 20일부터 1월 5일까지" crosses a new year. */
-	if (to < from && n == 2 && !dt[1].y && valid_date(y2 + 1, m2, d2))
-		to = days_from_civil(y2 + 1, m2, d2);
-	if (to < from)
-		return BOT_ERR_NOT_FOUND;
-	/* A range that runs into the future ends today. */
-	if (to > today && from <= today)
-		to = today;
-	return put_range(from, to, out, outlen);
-}
-
-/* Monday of the week holding day D (1970-01-01 was a Thursday). */
-static long
-monday_of(long d)
-{
-	long wd = ((d % 7) + 7 + 3) % 7; /* 0 = Monday */
-
-	return d - wd;
-}
-
 /* The periods said in words. A phrase may hold more than one ("그저께랑
  * 어제", "지난주랑 이번주"): their union is the range meant. */
 enum pk {
@@ -638,7 +296,7 @@ pk_range(enum pk k, long t, long *from, long *to)
 {
 	int y, m, d;
 
-	civil_from_days(t, &y, &m, &d);
+	cal_civil_from_days(t, &y, &m, &d);
 	switch (k) {
 	case PK_TODAY:
 		*from = *to = t;
@@ -650,48 +308,48 @@ pk_range(enum pk k, long t, long *from, long *to)
 		*from = *to = t - 2;
 		return NULL;
 	case PK_THIS_WEEK:
-		*from = monday_of(t);
+		*from = cal_monday_of(t);
 		*to = t;
 		return "this_week";
 	case PK_WEEK_BEFORE:
-		*from = monday_of(t) - 14;
-		*to = monday_of(t) - 8;
+		*from = cal_monday_of(t) - 14;
+		*to = cal_monday_of(t) - 8;
 		return NULL;
 	case PK_LAST_WEEKEND: /* the Saturday and Sunday before this week */
-		*from = monday_of(t) - 2;
-		*to = monday_of(t) - 1;
+		*from = cal_monday_of(t) - 2;
+		*to = cal_monday_of(t) - 1;
 		return NULL;
 	case PK_LAST_WEEK:
-		*from = monday_of(t) - 7;
-		*to = monday_of(t) - 1;
+		*from = cal_monday_of(t) - 7;
+		*to = cal_monday_of(t) - 1;
 		return "last_week";
 	case PK_THIS_MONTH:
-		*from = days_from_civil(y, m, 1);
+		*from = cal_days_from_civil(y, m, 1);
 		*to = t;
 		return "this_month";
 	case PK_MONTH_BEFORE:
-		*from = add_months(days_from_civil(y, m, 1), -2);
-		*to = add_months(*from, 1) - 1;
+		*from = cal_add_months(cal_days_from_civil(y, m, 1), -2);
+		*to = cal_add_months(*from, 1) - 1;
 		return NULL;
 	case PK_LAST_MONTH:
-		*from = add_months(days_from_civil(y, m, 1), -1);
-		*to = days_from_civil(y, m, 1) - 1;
+		*from = cal_add_months(cal_days_from_civil(y, m, 1), -1);
+		*to = cal_days_from_civil(y, m, 1) - 1;
 		return "last_month";
 	case PK_THIS_QUARTER:
-		*from = days_from_civil(y, (m - 1) / 3 * 3 + 1, 1);
+		*from = cal_days_from_civil(y, (m - 1) / 3 * 3 + 1, 1);
 		*to = t;
 		return NULL;
 	case PK_LAST_QUARTER:
-		*from = add_months(days_from_civil(y, (m - 1) / 3 * 3 + 1, 1), -3);
-		*to = add_months(*from, 3) - 1;
+		*from = cal_add_months(cal_days_from_civil(y, (m - 1) / 3 * 3 + 1, 1), -3);
+		*to = cal_add_months(*from, 3) - 1;
 		return NULL;
 	case PK_THIS_YEAR:
-		*from = days_from_civil(y, 1, 1);
+		*from = cal_days_from_civil(y, 1, 1);
 		*to = t;
 		return NULL;
 	case PK_LAST_YEAR:
-		*from = days_from_civil(y - 1, 1, 1);
-		*to = days_from_civil(y - 1, 12, 31);
+		*from = cal_days_from_civil(y - 1, 1, 1);
+		*to = cal_days_from_civil(y - 1, 12, 31);
 		return NULL;
 	case PK_ALL:
 		*from = *to = t;
@@ -703,7 +361,7 @@ pk_range(enum pk k, long t, long *from, long *to)
 static bot_err
 canon_period(const char *s, time_t now, char *out, size_t outlen)
 {
-	long t = seoul_today(now), from = 0, to = 0;
+	long t = cal_seoul_today(now), from = 0, to = 0;
 	const char *name = NULL;
 	enum span_unit unit;
 	int span = relative_span(s, &unit), found = 0, all = 0;
@@ -714,7 +372,7 @@ canon_period(const char *s, time_t now, char *out, size_t outlen)
 		 * less three months is 20 August. */
 		if (span == 1)
 			return put_str("last_30_days", out, outlen);
-		return put_range(add_months(t, -span), t, out, outlen);
+		return cal_put_range(cal_add_months(t, -span), t, out, outlen);
 	}
 	if (span == 7)
 		return put_str("last_7_days", out, outlen);
@@ -723,8 +381,8 @@ canon_period(const char *s, time_t now, char *out, size_t outlen)
 	if (span == 30)
 		return put_str("last_30_days", out, outlen);
 	if (span > 0)
-		return put_range(t - span + 1, t, out, outlen);
-	if (explicit_range(s, now, out, outlen) == BOT_OK)
+		return cal_put_range(t - span + 1, t, out, outlen);
+	if (slot_explicit_range(s, now, out, outlen) == BOT_OK)
 		return BOT_OK;
 	/* "이번 주 전체": all of that period, not all time; ALL counts only
 	 * alone */
@@ -763,7 +421,7 @@ canon_period(const char *s, time_t now, char *out, size_t outlen)
 		return all ? put_str("all", out, outlen) : BOT_ERR_NOT_FOUND;
 	if (found == 1 && name)
 		return put_str(name, out, outlen);
-	return put_range(from, to, out, outlen);
+	return cal_put_range(from, to, out, outlen);
 }
 
 /* ---- tax invoice month ---- */
@@ -791,7 +449,7 @@ canon_month(const char *s, time_t now, char *out, size_t outlen)
 	int ty, tm, td, y = 0, m = 0, n;
 	const char *p;
 
-	civil_from_days(seoul_today(now), &ty, &tm, &td);
+	cal_civil_from_days(cal_seoul_today(now), &ty, &tm, &td);
 	if (has_any(s, last_month)) {
 		y = tm == 1 ? ty - 1 : ty;
 		m = tm == 1 ? 12 : tm - 1;
@@ -891,7 +549,7 @@ slot_canonicalize(slot_canon canon, const char *text, size_t len, time_t now, ch
 
 		memcpy(s, text, n);
 		s[n] = '\0';
-		english_dates(s, e);
+		slot_english_dates(s, e);
 		compact(e, strlen(e), s);
 		return canon_period(s, now, out, outlen);
 	}
@@ -922,7 +580,7 @@ period_days(const char *p, time_t now, long *from, long *to)
 		{"today", PK_TODAY},	     {"yesterday", PK_YESTERDAY},   {"this_week", PK_THIS_WEEK},
 		{"last_week", PK_LAST_WEEK}, {"this_month", PK_THIS_MONTH}, {"last_month", PK_LAST_MONTH},
 	};
-	long t = seoul_today(now);
+	long t = cal_seoul_today(now);
 	int y1, m1, d1, y2, m2, d2, n = 0;
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -937,9 +595,9 @@ period_days(const char *p, time_t now, long *from, long *to)
 		return 1;
 	}
 	if (sscanf(p, "%4d-%2d-%2d..%4d-%2d-%2d", &y1, &m1, &d1, &y2, &m2, &d2) == 6 &&
-	    valid_date(y1, m1, d1) && valid_date(y2, m2, d2)) {
-		*from = days_from_civil(y1, m1, d1);
-		*to = days_from_civil(y2, m2, d2);
+	    slot_valid_date(y1, m1, d1) && slot_valid_date(y2, m2, d2)) {
+		*from = cal_days_from_civil(y1, m1, d1);
+		*to = cal_days_from_civil(y2, m2, d2);
 		return 1;
 	}
 	return 0;
@@ -964,17 +622,17 @@ slot_period_relative(const char *text, size_t len, const char *prev, time_t now,
 		return BOT_ERR_NOT_FOUND;
 	compact(text, len, s);
 	if (has_any(s, before_week))
-		return put_range(from - 7, to - 7 < from - 1 ? to - 7 : from - 1, out, outlen);
+		return cal_put_range(from - 7, to - 7 < from - 1 ? to - 7 : from - 1, out, outlen);
 	if (has_any(s, before_month)) {
-		civil_from_days(from, &y, &m, &d);
-		long f = add_months(days_from_civil(y, m, 1), -1);
-		return put_range(f, add_months(f, 1) - 1, out, outlen);
+		cal_civil_from_days(from, &y, &m, &d);
+		long f = cal_add_months(cal_days_from_civil(y, m, 1), -1);
+		return cal_put_range(f, cal_add_months(f, 1) - 1, out, outlen);
 	}
 	if (has_any(s, before_day))
-		return put_range(from - 1, from - 1, out, outlen);
+		return cal_put_range(from - 1, from - 1, out, outlen);
 	if (has_any(s, before_any)) {
 		/* the span just before, as long as the one before */
-		return put_range(from - (to - from + 1), from - 1, out, outlen);
+		return cal_put_range(from - (to - from + 1), from - 1, out, outlen);
 	}
 	/* "1일부터 10일까지도요": days of the month asked about before,
 	 * when the text says no period of its own */
@@ -985,12 +643,12 @@ slot_period_relative(const char *text, size_t len, const char *prev, time_t now,
 		if (canon_period(s, now, buf, sizeof(buf)) == BOT_OK)
 			return BOT_ERR_NOT_FOUND;
 
-		civil_from_days(from, &y, &m, &d);
-		civil_from_days(to, &y2, &m2, &d2);
+		cal_civil_from_days(from, &y, &m, &d);
+		cal_civil_from_days(to, &y2, &m2, &d2);
 		if (y != y2 || m != m2 || strstr(s, "월") || !strstr(s, "일"))
 			return BOT_ERR_NOT_FOUND;
 		snprintf(buf, sizeof(buf), "%d년%d월%s", y, m, s);
-		return explicit_range(buf, now, out, outlen);
+		return slot_explicit_range(buf, now, out, outlen);
 	}
 }
 

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "intent.h"
+#include "intent_check.h"
 
 static time_t
 env_now(void)

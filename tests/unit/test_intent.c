@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "intent.h"
+#include "intent_check.h"
 #include "slot.h"
 
 /* 2026-11-20T03:00:00Z (Friday, noon in Seoul) */
