@@ -34,8 +34,21 @@ set_slot(json_t *slots, json_t *words, const char *name, const char *val, const 
 		json_object_set_new(words, name, json_stringn(w, wlen));
 }
 
-/* A slot from the occurrences of its concept in units [WS, WE): adjacent
- * occurrences read as one phrase ("10월 1일부터" "15일까지"). */
+/* Occurrence K continues a phrase of SD's concept that ends at unit RE:
+ * nothing but a connective of at most PHRASE_GAP units between them
+ * ("어제랑 오늘", "10월 1일부터 15일까지", "last week and this week"). */
+#define PHRASE_GAP 2
+
+static int
+same_concept(const lex_occ *o, const struct slot_def *sd)
+{
+	return o->concept == sd->concept && !o->negated;
+}
+
+/* A slot from the occurrences of its concept: the first one in units
+ * [WS, WE) anchors the phrase, which then takes in the adjacent ones on
+ * both sides, inside the window or not, so that a window cut between two
+ * halves of "어제랑 오늘" still reads both. */
 static int
 slot_from_concept(const lex_text *t, const struct slot_def *sd, size_t ws, size_t we, time_t now,
                   json_t *slots, json_t *words)
@@ -44,18 +57,22 @@ slot_from_concept(const lex_text *t, const struct slot_def *sd, size_t ws, size_
 
 	while (i < t->no && t->o[i].start < we) {
 		const lex_occ *o = &t->o[i];
-		size_t rs, re, j;
+		size_t rs, re, j, k;
 		char val[SLOT_VALUE_MAX];
 
-		if (o->concept != sd->concept || o->negated || o->end > we) {
+		if (!same_concept(o, sd) || o->end > we) {
 			i++;
 			continue;
 		}
 		rs = o->start;
 		re = o->end;
-		for (j = i + 1; j < t->no && t->o[j].start <= re + 1 && t->o[j].start < we; j++) {
-			if (t->o[j].concept == sd->concept && !t->o[j].negated &&
-			    t->o[j].end <= we && t->o[j].end > re)
+		for (k = i; k-- > 0;) {
+			if (same_concept(&t->o[k], sd) && t->o[k].start < rs &&
+			    (size_t)t->o[k].end + PHRASE_GAP >= rs)
+				rs = t->o[k].start;
+		}
+		for (j = i + 1; j < t->no && t->o[j].start <= re + PHRASE_GAP; j++) {
+			if (same_concept(&t->o[j], sd) && t->o[j].end > re)
 				re = t->o[j].end;
 		}
 		size_t b0 = t->u[rs].off, b1 = t->u[re - 1].off + t->u[re - 1].len;
@@ -93,8 +110,9 @@ slot_from_find(const intent_set *set, struct scratch *s, const struct slot_def *
 /* Fills IT's slots, looking first in the hit's window, then in its
  * sentence, then in the whole message. */
 void
-intent_fill_slots(const intent_set *set, struct scratch *s, const struct intent *it, const lex_text *t,
-           size_t ws, size_t we, size_t sent, time_t now, json_t *slots, json_t *words)
+intent_fill_slots(const intent_set *set, struct scratch *s, const struct intent *it,
+                  const lex_text *t, size_t ws, size_t we, size_t sent, time_t now, json_t *slots,
+                  json_t *words)
 {
 	size_t win[3][2] = {{ws, we}, {0, 0}, {0, t->nu}};
 

@@ -169,6 +169,14 @@ test_slots(void **state)
 		     "{\"period\":\"2025-12-01..2025-12-31\"}");
 	expect_slots("charge history past two weeks", "charge_refund_history",
 		     "{\"period\":\"last_14_days\"}");
+	/* two periods joined by a connective are one range, whichever the hit's
+	 * window held (today is Friday 20 November) */
+	expect_slots("어제랑 오늘 충전 내역", "charge_refund_history",
+		     "{\"period\":\"2026-11-19..2026-11-20\"}");
+	expect_slots("그저께하고 어제 환불 내역", "charge_refund_history",
+		     "{\"period\":\"2026-11-18..2026-11-19\"}");
+	expect_slots("refunds yesterday and today", "charge_refund_history",
+		     "{\"period\":\"2026-11-19..2026-11-20\"}");
 	expect_slots("충전 내역", "charge_refund_history", "{}");
 	expect_slots("지난달 세금계산서 발행 실패", "tax_invoice_failed", "{\"month\":\"2026-10\"}");
 	expect_slots("2025년 12월분 세금계산서 재발행", "tax_invoice_reissue",
