@@ -140,6 +140,40 @@ add_surfaces(lexicon *lex, const char *w, size_t n, uint32_t id)
 }
 
 /* Parses form S of CONCEPT (a string from the file) into an instance. */
+/* English words typed without their spaces or hyphens ("autopayment",
+ * "freecash", "taxinvoice"): a form of several English words is also
+ * indexed as the one word they make together, with typo tolerance when the
+ * form has it. Forms with anything but words and hyphens between them are
+ * left as they are. */
+static bot_err
+add_joined(lexicon *lex, const char *text, const lex_unit *u, size_t nu, int concept,
+           uint16_t form, uint8_t flags, int typos)
+{
+	char joined[WORD_MAX], st[WORD_MAX];
+	size_t n = 0, words = 0;
+	uint32_t id, key;
+	bot_err e;
+
+	for (size_t i = 0; i < nu; i++) {
+		if (u[i].kind == LEX_PUNCT && text[u[i].off] == '-' && u[i].len == 1)
+			continue;
+		if (u[i].kind != LEX_WORD || n + u[i].len >= WORD_MAX - 2)
+			return BOT_OK;
+		memcpy(joined + n, text + u[i].off, u[i].len);
+		n += u[i].len;
+		words++;
+	}
+	if (words < 2)
+		return BOT_OK;
+	size_t sl = lex_en_stem(joined, n, st);
+	if ((e = word_intern(lex, st, sl, &id)))
+		return e;
+	if (typos && n >= FUZZY_MIN_WORD && (e = add_surfaces(lex, joined, n, id)))
+		return e;
+	key = KEY(LEX_WORD, id);
+	return add_inst(lex, &key, 1, (uint16_t)concept, form, 0, flags);
+}
+
 static bot_err
 load_form(lexicon *lex, int concept, const char *s, int concept_typos, int trigger, char *err,
           size_t errlen)
@@ -244,6 +278,7 @@ load_form(lexicon *lex, int concept, const char *s, int concept_typos, int trigg
 		}
 		keys[i] = KEY(LEX_WORD, id);
 	}
+	int word_typos = concept_typos && !(flags & F_NOTYPO);
 	if (!concept_typos || !hangul_only)
 		flags |= F_NOTYPO;
 	if (trigger >= 0) {
@@ -252,6 +287,8 @@ load_form(lexicon *lex, int concept, const char *s, int concept_typos, int trigg
 		form = (uint16_t)trigger;
 	}
 	e = add_inst(lex, keys, nu, (uint16_t) concept, form, 0, flags);
+	if (!e && !prefix && trigger < 0)
+		e = add_joined(lex, nb.data, u, nu, concept, form, flags, word_typos);
 	if (!e && stem) {
 		/* A verb stem: its last syllable also stands with the final an
 		 * ending adds (안오- is 안온, 안올, 안옴, 안옵, 안왔 not). */

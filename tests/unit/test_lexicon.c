@@ -134,6 +134,10 @@ test_forms(void **state)
 	expect("refunds for my payments", "REFUND:0 PAYMENT:0");
 	expect("can I get reimbursed", "REFUND:0");
 	expect("top up history", "CHARGE:0 HISTORY:0");
+	/* words of a form typed together are the form, typos included */
+	expect("topup history", "CHARGE:0 HISTORY:0");
+	expect("topups", "CHARGE:0");
+	expect("toppup", "CHARGE:1");
 	/* a verb stem takes the final of an ending */
 	expect("메시지가 안옴", "MISSING:0");
 	/* a pattern */
