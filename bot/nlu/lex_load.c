@@ -146,8 +146,8 @@ add_surfaces(lexicon *lex, const char *w, size_t n, uint32_t id)
  * form has it. Forms with anything but words and hyphens between them are
  * left as they are. */
 static bot_err
-add_joined(lexicon *lex, const char *text, const lex_unit *u, size_t nu, int concept,
-           uint16_t form, uint8_t flags, int typos)
+add_joined(lexicon *lex, const char *text, const lex_unit *u, size_t nu, int concept, uint16_t form,
+           uint8_t flags, int typos)
 {
 	char joined[WORD_MAX], st[WORD_MAX];
 	size_t n = 0, words = 0;
@@ -171,7 +171,7 @@ add_joined(lexicon *lex, const char *text, const lex_unit *u, size_t nu, int con
 	if (typos && n >= FUZZY_MIN_WORD && (e = add_surfaces(lex, joined, n, id)))
 		return e;
 	key = KEY(LEX_WORD, id);
-	return add_inst(lex, &key, 1, (uint16_t)concept, form, 0, flags);
+	return add_inst(lex, &key, 1, (uint16_t) concept, form, 0, flags);
 }
 
 static bot_err
@@ -435,19 +435,6 @@ add_near_variants(lexicon *lex)
 		}
 	}
 	return BOT_OK;
-}
-
-/* Forms of two units or more are indexed by their first two. */
-uint64_t
-lex_pair_key(uint32_t a, uint32_t b)
-{
-	return (1ull << 63) | ((uint64_t)a << 32) | b;
-}
-
-uint64_t
-lex_anchor_key(int gap, uint32_t a, uint32_t b)
-{
-	return ((uint64_t)gap << 62) | ((uint64_t)(a & 0x1FFFFF) << 21) | (b & 0x1FFFFF);
 }
 
 static bot_err

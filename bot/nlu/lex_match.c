@@ -27,12 +27,6 @@ word_start(const lex_text *t, size_t i)
 	return i == 0 || (t->u[i].flags & LEX_SPACE) || t->u[i - 1].kind != LEX_HANGUL;
 }
 
-int
-word_end(const lex_text *t, size_t j)
-{
-	return j + 1 >= t->nu || (t->u[j + 1].flags & LEX_SPACE) || t->u[j + 1].kind != LEX_HANGUL;
-}
-
 static bot_err
 add_occ(lex_text *t, int concept, int form, size_t start, size_t end, int cost)
 {

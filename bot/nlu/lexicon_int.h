@@ -136,6 +136,28 @@ lex_decode(const unsigned char *s, size_t n, uint32_t *cp)
 	return 1;
 }
 
+/* Forms of two units or more are indexed by their first two. */
+static inline uint64_t
+lex_pair_key(uint32_t a, uint32_t b)
+{
+	return (1ull << 63) | ((uint64_t)a << 32) | b;
+}
+
+/* A typo anchor's key: two syllables of a form and GAP, how they stand
+ * (lex_load.c, add_anchors). */
+static inline uint64_t
+lex_anchor_key(int gap, uint32_t a, uint32_t b)
+{
+	return ((uint64_t)gap << 62) | ((uint64_t)(a & 0x1FFFFF) << 21) | (b & 0x1FFFFF);
+}
+
+/* 1 when unit J ends a word. */
+static inline int
+word_end(const lex_text *t, size_t j)
+{
+	return j + 1 >= t->nu || (t->u[j + 1].flags & LEX_SPACE) || t->u[j + 1].kind != LEX_HANGUL;
+}
+
 /* lexicon.c */
 bot_err lex_grow(void **p, size_t *cap, size_t need, size_t size);
 
@@ -149,12 +171,7 @@ uint64_t lex_del_hash(const char *w, size_t n, size_t skip);
 uint32_t word_typo(const lexicon *lex, const char *w, size_t n, uint8_t *cost);
 bot_err lex_tokenize(const char *text, size_t len, lex_unit **u, size_t *nu, size_t *cap);
 
-/* lex_load.c */
-uint64_t lex_pair_key(uint32_t a, uint32_t b);
-uint64_t lex_anchor_key(int gap, uint32_t a, uint32_t b);
-
 /* lex_match.c: occurrences */
-int word_end(const lex_text *t, size_t j);
 bot_err lex_find_exact(const lexicon *lex, lex_text *t);
 bot_err lex_find_typos(const lexicon *lex, lex_text *t);
 bot_err lex_find_regex(const lexicon *lex, lex_text *t, pcre2_match_data *md);
