@@ -329,7 +329,6 @@ intent_set_free(intent_set *set)
 	free(set);
 }
 
-
 /* ---- explanation ---- */
 
 static json_t *
@@ -364,7 +363,6 @@ rule_name(const intent_set *set, const struct hit *h)
 	                               : it->pats[h->rule - it->n_rules].name);
 	return json_string(buf);
 }
-
 
 /* ---- the classifier ---- */
 
@@ -428,7 +426,8 @@ intent_prepare(struct scratch *s, const char *text, size_t len, const char **sub
 }
 
 void
-intent_suggest(const intent_set *set, struct scratch *s, const char *subj, size_t slen, intent_result *res)
+intent_suggest(const intent_set *set, struct scratch *s, const char *subj, size_t slen,
+               intent_result *res)
 {
 	int best[INTENT_MAX_SUGGEST] = {-1, -1};
 
@@ -474,6 +473,45 @@ distinct_topic(const intent_set *set, const struct hit *a, const struct hit *c)
 	return 0;
 }
 
+/* The first unit of sentence SI holding a word intent X knows and intent
+ * Y does not (nor any follow-up), or 0xffff. */
+static unsigned
+own_word(const intent_set *set, const lex_text *t, size_t si, uint16_t x, uint16_t y)
+{
+	const struct intent *ix = &set->v[x], *iy = &set->v[y];
+
+	for (size_t i = occ_from(t, t->sent[si].start);
+	     i < t->no && t->o[i].start < t->sent[si].end; i++) {
+		int c = t->o[i].concept;
+
+		if (!t->o[i].negated && cs_has(&ix->vocab, c) && !cs_has(&iy->vocab, c) &&
+		    !cs_has(&set->followup_ok, c))
+			return t->o[i].start;
+	}
+	return 0xffff;
+}
+
+/* 1 when topic X (beside topic Y) is asked about: its hit is in a sentence
+ * that asks, or a sentence that asks names a word of its own; or nothing
+ * in the message asks at all. A hit in a sentence that only tells the
+ * story ("나간 직원이 충전한 돈이 남아있어요") is context, not a topic. */
+static int
+topic_asked(const intent_set *set, const lex_text *t, const struct hit *hx, uint16_t y)
+{
+	int any = 0;
+
+	if (hx->asking)
+		return 1;
+	for (size_t si = 0; si < t->ns; si++) {
+		if (!t->sent[si].asking)
+			continue;
+		any = 1;
+		if (own_word(set, t, si, hx->intent, y) != 0xffff)
+			return 1;
+	}
+	return !any;
+}
+
 /* Where topic X (beside topic Y) is first asked: the first sentence that
  * is about X alone, or that asks (a question or a request) and names a
  * word only X knows; a sentence about both is a story of how one led to
@@ -483,8 +521,6 @@ static void
 topic_place(const intent_set *set, const struct scratch *s, const lex_text *t, uint16_t x,
             uint16_t y, unsigned *sent, unsigned *pos)
 {
-	const struct intent *ix = &set->v[x], *iy = &set->v[y];
-
 	*sent = 0xffff;
 	*pos = 0xffff;
 	for (size_t si = 0; si < t->ns; si++) {
@@ -507,18 +543,10 @@ topic_place(const intent_set *set, const struct scratch *s, const lex_text *t, u
 			*pos = px;
 			return;
 		}
-		if (!t->sent[si].asking)
-			continue;
-		for (size_t i = occ_from(t, t->sent[si].start);
-		     i < t->no && t->o[i].start < t->sent[si].end; i++) {
-			int c = t->o[i].concept;
-
-			if (!t->o[i].negated && cs_has(&ix->vocab, c) && !cs_has(&iy->vocab, c) &&
-			    !cs_has(&set->followup_ok, c)) {
-				*sent = (unsigned)si;
-				*pos = t->o[i].start;
-				return;
-			}
+		if (t->sent[si].asking && (px = own_word(set, t, si, x, y)) != 0xffff) {
+			*sent = (unsigned)si;
+			*pos = px;
+			return;
 		}
 	}
 	for (size_t h = 0; h < s->nh; h++) {
@@ -567,7 +595,7 @@ pick_topics(const intent_set *set, struct scratch *s, const lex_text *t, time_t 
 	for (size_t h = 1; h < s->nh; h++) {
 		const struct hit *c = &s->hits[h];
 
-		if (c->intent != first->intent &&
+		if (c->intent != first->intent && topic_asked(set, t, c, first->intent) &&
 		    (!hits_overlap(first, c) || distinct_topic(set, first, c))) {
 			second = c;
 			break;
@@ -593,14 +621,15 @@ pick_topics(const intent_set *set, struct scratch *s, const lex_text *t, time_t 
 	}
 	res->intent = set->v[first->intent].id;
 	intent_fill_slots(set, s, &set->v[first->intent], t, first->ws, first->we, first->sent, now,
-	           res->slots, res->slot_words);
+	                  res->slots, res->slot_words);
 	if (second) {
 		res->also = set->v[second->intent].id;
 		res->also_slots = json_object();
 		res->also_slot_words = json_object();
 		if (res->also_slots && res->also_slot_words)
-			intent_fill_slots(set, s, &set->v[second->intent], t, second->ws, second->we,
-			           second->sent, now, res->also_slots, res->also_slot_words);
+			intent_fill_slots(set, s, &set->v[second->intent], t, second->ws,
+			                  second->we, second->sent, now, res->also_slots,
+			                  res->also_slot_words);
 	}
 	return first;
 }

@@ -9,8 +9,9 @@
 // Slots are k=v;k=v. Intent "none" means out of scope: it must come back
 // null or as agent_request, never as another intent. A wrong answer is worse
 // than no answer: a "none" row answered with another intent, or one intent
-// answered as another. A real intent answered null (or with a
-// clarification, or a suggestion only) is a miss, not a wrong answer.
+// answered as another, or a second topic answered that the row does not ask
+// about. A real intent answered null (or with a clarification, or a
+// suggestion only) is a miss, not a wrong answer.
 //
 // Scores: understood (the intent, and the slots when the row lists them),
 // wrong, and period (of the rows that expect a period, how many got it).
@@ -107,6 +108,9 @@ function judge(wantIntent, wantSlots, res) {
 	const got = res.intent ?? null;
 	if (wantIntent === 'none')
 		return got === null || got === 'agent_request' ? 'ok' : 'WRONG';
+	/* a second answer to a question nobody asked is a wrong answer */
+	if (res.also && res.also.intent !== wantIntent)
+		return 'WRONG';
 	if (got === wantIntent)
 		return !wantSlots || sameSlots(wantSlots, res.slots) ? 'ok' : 'SLOTS';
 	return got === null ? 'MISS' : 'WRONG';

@@ -143,6 +143,14 @@ test_two_topics(void **state)
 	assert_null(r.also);
 	assert_null(r.also_slots);
 	intent_result_clear(&r);
+	/* a story sentence holds words of another topic (money left in the
+	 * account); only the sentence that asks has a topic */
+	t = "우리 광고계정에서 나간 직원이 있는데 그 사람이 자기 카드로 충전한 돈이 남아있어요. "
+	    "카드 취소로 돌려받을 수 있을까요?";
+	assert_int_equal(intent_classify(set, t, strlen(t), NOW, &r), BOT_OK);
+	assert_string_equal(r.intent, "departed_member_refund");
+	assert_null(r.also);
+	intent_result_clear(&r);
 }
 
 static void
