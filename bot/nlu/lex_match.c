@@ -213,6 +213,18 @@ inside_found(const lex_text *t, size_t n, size_t u)
 	return 0;
 }
 
+/* 1 when syllables A and B (unit keys) differ only in their final
+ * consonant. */
+static int
+final_only(uint32_t a, uint32_t b)
+{
+	int ia, va, fa, ib, vb, fb;
+
+	jamo_split(a & 0x0FFFFFFFu, &ia, &va, &fa);
+	jamo_split(b & 0x0FFFFFFFu, &ib, &vb, &fb);
+	return ia == ib && va == vb && fa != fb;
+}
+
 bot_err
 lex_find_typos(const lexicon *lex, lex_text *t)
 {
@@ -259,8 +271,11 @@ lex_find_typos(const lexicon *lex, lex_text *t)
 					continue;
 				/* The last of three syllables is where words change
 				 * into other words (운영자, 운영하): only a near
-				 * typo counts there. */
-				if (in->n == 3 && at == start + 2 && cost != JAMO_NEAR)
+				 * typo counts there, or a final consonant mistyped
+				 * at the end of the word (재발금 for 재발급). */
+				if (in->n == 3 && at == start + 2 && cost != JAMO_NEAR &&
+				    !(word_end(t, at) &&
+				      final_only(t->u[at].key, lex->keys[in->first + 2])))
 					continue;
 				/* Inside a word only a near typo is read: a form
 				 * found in the middle of a word with a far change is

@@ -32,6 +32,7 @@ static const char *const lexicon_json = "{\"concepts\": {"
                                         "\"CHARGE\": [\"충전\", \"top up\", \"charge\"],"
                                         "\"HISTORY\": [\"내역\", \"history\"],"
                                         "\"CARD\": [\"카드\", \"card\"],"
+                                        "\"REISSUE\": [\"재발급\"],"
                                         "\"MISSING\": [\"안오-\", \"안 와\"],"
                                         "\"DIGITS\": [{\"re\": \"\\\\d{4}\"}],"
                                         "\"NOEDIT\": [\"~세금계산기\"],"
@@ -154,6 +155,12 @@ test_typos(void **state)
 	expect("세금계샨서", "INVOICE:1");
 	expect("세금게산서", "INVOICE:1");
 	expect("세금개산서", "INVOICE:2");
+	/* the last of three syllables: only its final mistyped, at the end of
+	 * the word (a changed initial or vowel there makes other words) */
+	expect("재발금", "REISSUE:2");
+	expect("재발그 해주세요", "REISSUE:2");
+	expect("재발금액", "");
+	expect("재발겁", "");
 	/* inside a word only a near typo: a far one is another word's end */
 	expect("가세금개산서", "");
 	expect("가세금계샨서", "INVOICE:1");
