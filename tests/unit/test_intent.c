@@ -185,6 +185,8 @@ test_slots(void **state)
 		     "{\"period\":\"2026-11-18..2026-11-19\"}");
 	expect_slots("refunds yesterday and today", "charge_refund_history",
 		     "{\"period\":\"2026-11-19..2026-11-20\"}");
+	expect_slots("11월 1일~15일 충전 내역", "charge_refund_history",
+		     "{\"period\":\"2026-11-01..2026-11-15\"}");
 	expect_slots("충전 내역", "charge_refund_history", "{}");
 	expect_slots("지난달 세금계산서 발행 실패", "tax_invoice_failed", "{\"month\":\"2026-10\"}");
 	expect_slots("2025년 12월분 세금계산서 재발행", "tax_invoice_reissue",
