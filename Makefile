@@ -151,10 +151,10 @@ intents-check: all
 	$(BUILD)/botd check --intents intents
 
 # The dev sets: a public sample (dev.tsv) and questions written blind from
-# the FAQ by someone who never saw the intent files (set_a: one question
-# each; two_topics; followups: a second message in context).
-DEVSETS := tests/intents/dev.tsv tests/intents/set_a.tsv tests/intents/two_topics.tsv \
-	tests/intents/followups.tsv
+# the FAQ by someone who never saw the intent files (set_a and set_e: one
+# question each; two_topics; followups: a second message in context).
+DEVSETS := tests/intents/dev.tsv tests/intents/set_a.tsv tests/intents/set_e.tsv \
+	tests/intents/two_topics.tsv tests/intents/followups.tsv
 
 devset: all
 	@set -e; for f in $(DEVSETS); do node tests/intents/devset.mjs $(BUILD)/botd $$f; done
