@@ -754,6 +754,14 @@ answer_render(answer_engine *eng, const answer_request *req, answer_reply *out)
 				 req->now, &out->text);
 		if (rc != BOT_OK)
 			goto fail;
+		if (!req->member_id && req->link_mode == ANSWER_LINK_OWED) {
+			/* An earlier topic of this turn held the paragraph back. */
+			if (!(out->text = join_para(out->text, en ? link_en : link_ko))) {
+				rc = BOT_ERR_NOMEM;
+				goto fail;
+			}
+			out->link_note = ANSWER_LINK_ADDED;
+		}
 		goto done;
 	}
 
@@ -763,10 +771,15 @@ answer_render(answer_engine *eng, const answer_request *req, answer_reply *out)
 		/* Unlinked KakaoTalk user: never account data, whatever was typed. */
 		if ((rc = render_text(s, general, data, lang, req->now, &out->text)) != BOT_OK)
 			goto fail;
+		if (req->link_mode == ANSWER_LINK_HOLD) {
+			out->link_note = ANSWER_LINK_HOLD;
+			goto done;
+		}
 		if (!(out->text = join_para(out->text, en ? link_en : link_ko))) {
 			rc = BOT_ERR_NOMEM;
 			goto fail;
 		}
+		out->link_note = ANSWER_LINK_ADDED;
 		goto done;
 	}
 

@@ -29,7 +29,14 @@ typedef struct answer_request {
 	/* Rendered for a human's handoff packet: attach the records the spec's
 	 * "attach" names even when the answer itself hands nothing over. */
 	int for_handoff;
+	/* An unlinked KakaoTalk user's link paragraph, said once per turn:
+	 * ANSWER_LINK_HOLD when more topics follow (reply.link_note says so),
+	 * ANSWER_LINK_OWED on the last topic when an earlier one held it back. */
+	int link_mode;
 } answer_request;
+
+/* What becomes of the link paragraph for an unlinked user. */
+enum { ANSWER_LINK_NONE = 0, ANSWER_LINK_ADDED, ANSWER_LINK_HOLD, ANSWER_LINK_OWED };
 
 typedef struct answer_reply {
 	char *text;            /* owned */
@@ -38,6 +45,7 @@ typedef struct answer_reply {
 	int handoff;           /* this answer needs a human: escalate with attachments */
 	int needs_account;     /* the member must choose an account first (quick replies list them) */
 	int64_t account_id;    /* the account the answer used (0 if none) */
+	int link_note;         /* ANSWER_LINK_ADDED, _HOLD (held back) or _NONE (not needed) */
 } answer_reply;
 
 /* Prepares every intent's queries. Borrows SET and ST, which must outlive the
@@ -54,5 +62,6 @@ void answer_engine_free(answer_engine *eng);
  * says so first. */
 bot_err answer_render(answer_engine *eng, const answer_request *req, answer_reply *out);
 void answer_reply_clear(answer_reply *reply);
+
 
 #endif

@@ -259,11 +259,13 @@ dialog_handoff_event(dialog *d, store_conversation *conv, dialog_event ev, dialo
  * NULL) is set when the answer wants a human afterwards: the caller
  * escalates once all topics are answered, with *ATTACH (owned by the
  * caller, may stay NULL). *WAITING (may be NULL) is set when the answer
- * waits for an account choice (the question is then in conv->pending). */
+ * waits for an account choice (the question is then in conv->pending).
+ * LINK_MODE is answer_request.link_mode; *LINK_NOTE (may be NULL) gets
+ * what became of the link paragraph (answer_reply.link_note). */
 static bot_err
 answer_intent(dialog *d, store_conversation *conv, dialog_result *res, const char *intent,
 	      const json_t *slots, const json_t *slot_words, int *handoff, json_t **attach,
-	      int *waiting)
+	      int *waiting, int link_mode, int *link_note)
 {
 	answer_request req = {
 		.intent = intent,
@@ -274,10 +276,13 @@ answer_intent(dialog *d, store_conversation *conv, dialog_result *res, const cha
 		.lang = is_ko(conv) ? "ko" : "en",
 		.now = clock_now(),
 		.question = d->question,
+		.link_mode = link_mode,
 	};
 	answer_reply ans;
 	memset(&ans, 0, sizeof(ans));
 	bot_err rc = answer_render(d->answers, &req, &ans);
+	if (link_note)
+		*link_note = ans.link_note;
 	if (rc != BOT_OK) {
 		log_msg(LOG_ERROR, conv->id, "answer for %s failed: %s", intent, bot_strerror(rc));
 		answer_reply_clear(&ans);
@@ -397,14 +402,18 @@ answer_topics(dialog *d, store_conversation *conv, dialog_result *res, const cha
 	json_t *attach = NULL;
 	const char *handoff_intent = intent;
 	const json_t *handoff_slots = slots;
-	int waiting = 0;
-	bot_err rc = answer_intent(d, conv, res, intent, slots, words, &handoff, &attach, &waiting);
+	int waiting = 0, link1 = ANSWER_LINK_NONE;
+	int two = also && intent_spec(d->intents, also);
+	bot_err rc = answer_intent(d, conv, res, intent, slots, words, &handoff, &attach, &waiting,
+				   two ? ANSWER_LINK_HOLD : ANSWER_LINK_NONE, &link1);
 	if (rc == BOT_OK && waiting) {
 		if (also)
 			pending_then(conv, also, also_slots);
-	} else if (rc == BOT_OK && also && intent_spec(d->intents, also)) {
+	} else if (rc == BOT_OK && two) {
 		int h2 = 0;
-		rc = answer_intent(d, conv, res, also, also_slots, also_words, &h2, &attach, NULL);
+		rc = answer_intent(d, conv, res, also, also_slots, also_words, &h2, &attach, NULL,
+				   link1 == ANSWER_LINK_HOLD ? ANSWER_LINK_OWED : ANSWER_LINK_NONE,
+				   NULL);
 		if (h2 && !handoff) {
 			handoff = 1;
 			handoff_intent = also;

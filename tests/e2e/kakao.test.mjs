@@ -229,6 +229,16 @@ describe('an unlinked user', () => {
     });
   }
 
+  test('two topics from an unlinked user: both answered, the link paragraph said once, last', async () => {
+    const key = 'e2e-unlinked-two-topics';
+    const { status, json } = await ask('무상캐시 남은 거 얼마인지랑, 충전 내역도 보여주세요', key);
+    assert.equal(status, 200);
+    const outs = json.template.outputs.map((o) => o.simpleText?.text || '');
+    const linkAt = outs.map((t, i) => (/계정 연결/.test(t) ? i : -1)).filter((i) => i >= 0);
+    assert.ok(outs.length >= 2, `two answers expected:\n${outs.join('\n---\n')}`);
+    assert.deepEqual(linkAt, [outs.length - 1], `link paragraph once, in the last answer:\n${outs.join('\n---\n')}`);
+  });
+
   test('a forged account value from an unlinked user is refused', async () => {
     const key = 'e2e-unlinked-forger';
     await ask('무상캐시 얼마 남았나요?', key);
