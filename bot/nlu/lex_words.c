@@ -23,6 +23,11 @@ lex_en_stem(const char *w, size_t n, char *out)
 	}
 	out[o] = '\0';
 	n = o;
+	if (n == 2 && !memcmp(out, "nt", 2)) {
+		/* the "n't" the tokeniser cut off a verb */
+		memcpy(out, "not", 4);
+		return 3;
+	}
 	if (n >= 5 && !strcmp(out + n - 3, "ies")) {
 		n -= 3;
 		out[n++] = 'y';
@@ -220,6 +225,26 @@ word_typo(const lexicon *lex, const char *w, size_t n, uint8_t *cost)
 
 /* ---- tokenising (forms and text alike) ---- */
 
+/* The length of the verb in word W (N bytes) when it ends in a negation
+ * written "n't" or "nt" ("didn't", "doesnt", "can't"), else 0. The verb and
+ * the negation then read as two words, "did not", on both sides. */
+static size_t
+negated_verb(const unsigned char *w, size_t n)
+{
+	static const char *const verbs[] = {"do", "does", "did", "is", "was", "are", "were",
+					    "have", "has", "had", "ca", "can", "wo", "could",
+					    "would", "should", NULL};
+	size_t neg = n >= 3 && !memcmp(w + n - 3, "n't", 3) ? 3
+		     : n >= 2 && !memcmp(w + n - 2, "nt", 2) ? 2
+							      : 0;
+
+	for (size_t k = 0; neg && verbs[k]; k++) {
+		if (strlen(verbs[k]) == n - neg && !memcmp(w, verbs[k], n - neg))
+			return n - neg;
+	}
+	return 0;
+}
+
 static int
 is_punct(uint32_t c)
 {
@@ -260,6 +285,16 @@ lex_tokenize(const char *text, size_t len, lex_unit **u, size_t *nu, size_t *cap
 				j++;
 			un.kind = LEX_WORD;
 			un.len = (uint32_t)(j - i);
+			size_t verb = negated_verb(s + i, j - i);
+			if (verb && *nu + 1 < LEX_MAX_UNITS) {
+				un.len = (uint32_t)verb;
+				if (space)
+					un.flags |= LEX_SPACE;
+				(*u)[(*nu)++] = un;
+				un = (lex_unit){.off = (uint32_t)(i + verb), .kind = LEX_WORD,
+						.len = (uint32_t)(j - i - verb)};
+				space = 1; /* "did" and "not" are two words */
+			}
 			i = j;
 		} else if (c >= '0' && c <= '9') {
 			size_t j = i;

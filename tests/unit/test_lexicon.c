@@ -37,7 +37,8 @@ static const char *const lexicon_json = "{\"concepts\": {"
                                         "\"DIGITS\": [{\"re\": \"\\\\d{4}\"}],"
                                         "\"NOEDIT\": [\"~세금계산기\"],"
                                         "\"ASK\": [\"나요\", \"?\"],"
-                                        "\"NEGATE\": [\"말고\"]"
+                                        "\"NEGATE\": [\"말고\"],"
+                                        "\"NOTWORK\": [\"does not work\"]"
                                         "}, \"not_typos\": [\"계산서\"]}";
 
 static int
@@ -102,6 +103,19 @@ expect(const char *s, const char *want)
 	if (strcmp(got, want))
 		fail_msg("\"%s\": want \"%s\", got \"%s\"", s, want, got);
 	lex_text_free(&t);
+}
+
+/* "doesn't", "doesnt" and "does not" are the same two words on both sides
+ * of the match; a word that only ends in "nt" is left whole. */
+static void
+test_contractions(void **state)
+{
+	expect("my card does not work", "CARD:0 NOTWORK:0");
+	expect("my card doesn't work", "CARD:0 NOTWORK:0");
+	expect("my card doesnt work", "CARD:0 NOTWORK:0");
+	expect("card does work", "CARD:0");
+	expect("I want a refund", "REFUND:0");
+	expect("the payment didnt go through", "PAYMENT:0");
 }
 
 static void
@@ -251,7 +265,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_jamo),  cmocka_unit_test(test_forms),
+	    cmocka_unit_test(test_jamo), cmocka_unit_test(test_contractions),  cmocka_unit_test(test_forms),
 	    cmocka_unit_test(test_typos), cmocka_unit_test(test_sentences),
 	    cmocka_unit_test(test_learn), cmocka_unit_test(test_periods),
 	};
